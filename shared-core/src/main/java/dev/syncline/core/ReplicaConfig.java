@@ -1,0 +1,60 @@
+package dev.syncline.core;
+
+import dev.syncline.core.crdt.Dot;
+import dev.syncline.core.crdt.Schemas;
+import dev.syncline.core.port.Peer;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How one replica runs.
+ *
+ * @param replicaId this replica, {@code [a-z0-9-]{1,40}}
+ * @param peers every other replica, each reached at its HTTPS ingress
+ * @param schemas entity schemas shared by all replicas
+ * @param dedupeTtl how long an applied intent is remembered (in the dedupe store and in the
+ *     record); at least the bus's redelivery window: 24 h for EventBridge and Event Grid, 7 days
+ *     for Pub/Sub (the default)
+ * @param lease how long an in-progress claim blocks a concurrent duplicate
+ * @param maxSkew how far ahead of local time a remote HLC may be before it counts as skew
+ * @param maxWriteAttempts conditional-write races retried on fresh state before giving up
+ */
+public record ReplicaConfig(
+    String replicaId,
+    List<Peer> peers,
+    Schemas schemas,
+    Duration dedupeTtl,
+    Duration lease,
+    Duration maxSkew,
+    int maxWriteAttempts) {
+
+  public ReplicaConfig {
+    Dot.requireReplicaId(replicaId);
+    peers = List.copyOf(peers);
+    for (Peer p : peers) {
+      if (p.replica().equals(replicaId)) {
+        throw new IllegalArgumentException("a replica cannot be its own peer");
+      }
+    }
+    if (peers.stream().map(Peer::replica).distinct().count() != peers.size()) {
+      throw new IllegalArgumentException("peer replica ids must be distinct");
+    }
+    if (dedupeTtl.isNegative() || dedupeTtl.isZero() || lease.isNegative() || lease.isZero()) {
+      throw new IllegalArgumentException("dedupe TTL and lease must be positive");
+    }
+    if (maxWriteAttempts < 1) {
+      throw new IllegalArgumentException("maxWriteAttempts must be at least 1");
+    }
+  }
+
+  /** Defaults: inferred schemas, 7-day dedupe TTL, 2-minute lease, 5-minute skew, 16 attempts. */
+  public static ReplicaConfig of(String replicaId, List<Peer> peers) {
+    return new ReplicaConfig(
+        replicaId, peers, Schemas.inferred(), Duration.ofDays(7), Duration.ofMinutes(2),
+        Duration.ofMinutes(5), 16);
+  }
+
+  public ReplicaConfig withSchemas(Schemas next) {
+    return new ReplicaConfig(replicaId, peers, next, dedupeTtl, lease, maxSkew, maxWriteAttempts);
+  }
+}

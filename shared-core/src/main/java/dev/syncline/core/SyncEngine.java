@@ -1,0 +1,258 @@
+package dev.syncline.core;
+
+import dev.syncline.core.clock.HybridLogicalClock;
+import dev.syncline.core.clock.Hlc;
+import dev.syncline.core.crdt.Causality;
+import dev.syncline.core.crdt.Conflict;
+import dev.syncline.core.crdt.ConflictHandler;
+import dev.syncline.core.crdt.Op;
+import dev.syncline.core.crdt.RecordState;
+import dev.syncline.core.crdt.RecordView;
+import dev.syncline.core.event.ChangeEvents.RemoteChange;
+import dev.syncline.core.event.WriteIntent;
+import dev.syncline.core.port.Claim;
+import dev.syncline.core.port.ConflictSink;
+import dev.syncline.core.port.DedupeStore;
+import dev.syncline.core.port.Metrics;
+import dev.syncline.core.port.OutboxEntry;
+import dev.syncline.core.port.Peer;
+import dev.syncline.core.port.RecordStore;
+import dev.syncline.core.port.StoredRecord;
+import dev.syncline.core.port.Versioned;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies write intents and remote changes to one replica's records. Stateless between calls
+ * (everything lives in the ports), thread-safe, and safe to run in many function instances of one
+ * replica at once.
+ *
+ * <p>Guarantees:
+ *
+ * <ul>
+ *   <li>An intent takes effect once per ({@code source}, {@code id}): the dedupe store's lease
+ *       keeps concurrent duplicates apart, and the record itself remembers the intents applied to
+ *       it, written in the same conditional write as the effect, so a redelivery after a crash
+ *       between the write and the acknowledgement is still recognized.
+ *   <li>The effect and an outbox entry for every peer are written in ONE conditional write; lost
+ *       races are retried on fresh state.
+ *   <li>A remote change is merged with the CRDT join and is acknowledged only after the merged
+ *       state is durable; merging it again changes nothing.
+ * </ul>
+ */
+public final class SyncEngine {
+
+  private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
+
+  private final ReplicaConfig config;
+  private final RecordStore records;
+  private final DedupeStore dedupe;
+  private final HybridLogicalClock hlc;
+  private final Metrics metrics;
+  private final ConflictSink conflicts;
+  private final ConflictHandler conflictHandler;
+
+  public SyncEngine(
+      ReplicaConfig config,
+      RecordStore records,
+      DedupeStore dedupe,
+      HybridLogicalClock hlc,
+      Metrics metrics,
+      ConflictSink conflicts,
+      ConflictHandler conflictHandler) {
+    this.config = config;
+    this.records = records;
+    this.dedupe = dedupe;
+    this.hlc = hlc;
+    this.metrics = metrics;
+    this.conflicts = conflicts;
+    this.conflictHandler = conflictHandler;
+  }
+
+  public ReplicaConfig config() {
+    return config;
+  }
+
+  /**
+   * Applies a write intent exactly once.
+   *
+   * @return {@code Applied}, {@code Duplicate}, {@code Rejected} (schema violation: dead-letter
+   *     it) or {@code InProgress} (a concurrent duplicate holds the lease: retry later)
+   * @throws SynclineException UNAVAILABLE or CONCURRENT_MODIFICATION when a retry may succeed
+   */
+  public ApplyOutcome applyIntent(WriteIntent intent) {
+    String key = intent.dedupeKey();
+    long now = hlc.wallClock().millis();
+    String token = UUID.randomUUID().toString();
+    long expiresAt = now + config.dedupeTtl().toMillis();
+    Claim claim = dedupe.claim(key, token, now, now + config.lease().toMillis(), expiresAt);
+    if (claim instanceof Claim.AlreadyCompleted) {
+      metrics.duplicate();
+      return new ApplyOutcome.Duplicate(intent.key());
+    }
+    if (claim instanceof Claim.InProgress busy) {
+      return new ApplyOutcome.InProgress(intent.key(), Math.max(1, busy.leaseUntilMillis() - now));
+    }
+    ApplyOutcome outcome;
+    try {
+      outcome = write(intent.key(), intent.ops(), key, intent.traceparent());
+    } catch (RuntimeException e) {
+      releaseQuietly(key, token);
+      throw e;
+    }
+    if (outcome instanceof ApplyOutcome.Rejected) {
+      // Nothing was written; let a redelivery reject it again rather than call it a duplicate.
+      releaseQuietly(key, token);
+      return outcome;
+    }
+    dedupe.complete(key, expiresAt);
+    if (outcome instanceof ApplyOutcome.Duplicate) {
+      metrics.duplicate();
+    } else {
+      metrics.intentApplied();
+    }
+    return outcome;
+  }
+
+  /**
+   * Merges a change from a peer. Never forwards it (only the origin forwards).
+   *
+   * @return {@code Applied} if the state grew, {@code Duplicate} if it held the change already
+   */
+  public ApplyOutcome applyChange(RemoteChange change) {
+    Hlc newest = change.delta().latest();
+    if (hlc.observe(newest)) {
+      metrics.clockSkew();
+      log.warn(
+          "clock skew: change {} from {} is stamped {} ms ahead of local time",
+          change.id(), change.origin(), newest.wall() - hlc.wallClock().millis());
+    }
+    for (int attempt = 1; attempt <= config.maxWriteAttempts(); attempt++) {
+      Optional<Versioned> loaded = records.load(change.key());
+      StoredRecord stored = loaded.map(Versioned::record).orElse(StoredRecord.EMPTY);
+      long version = loaded.map(Versioned::version).orElse(0L);
+      RecordState merged = stored.state().join(change.delta());
+      if (merged.equals(stored.state())) {
+        metrics.duplicate();
+        return new ApplyOutcome.Duplicate(change.key());
+      }
+      Causality causality = change.delta().context().compare(stored.state().context());
+      try {
+        long written = records.write(change.key(), stored.withState(merged), version);
+        metrics.changeMerged(causality, Math.max(0, hlc.wallClock().millis() - change.timeMillis()));
+        reportConflicts(change.key(), stored.state(), merged);
+        return new ApplyOutcome.Applied(change.key(), written, change.delta());
+      } catch (SynclineException e) {
+        if (e.kind() != SynclineException.Kind.CONCURRENT_MODIFICATION) {
+          throw e;
+        }
+      }
+    }
+    throw SynclineException.concurrentModification(
+        "record " + change.key() + " kept changing; gave up after " + config.maxWriteAttempts() + " attempts");
+  }
+
+  /** The record's view, or empty if it was never written here. */
+  public Optional<RecordView> view(RecordKey key) {
+    return records.load(key).map(v -> v.record().state().view(key));
+  }
+
+  private ApplyOutcome write(RecordKey key, List<Op> ops, String dedupeKey, String traceparent) {
+    for (int attempt = 1; attempt <= config.maxWriteAttempts(); attempt++) {
+      Optional<Versioned> loaded = records.load(key);
+      StoredRecord stored = loaded.map(Versioned::record).orElse(StoredRecord.EMPTY);
+      long version = loaded.map(Versioned::version).orElse(0L);
+      if (dedupeKey != null && stored.appliedIntents().containsKey(dedupeKey)) {
+        return new ApplyOutcome.Duplicate(key);
+      }
+      RecordState.Mutation mutation;
+      try {
+        Hlc stamp = hlc.stampAbove(stored.state().latest());
+        mutation = stored.state().apply(key.entity(), ops, config.replicaId(), stamp, config.schemas());
+      } catch (SynclineException e) {
+        if (e.kind() == SynclineException.Kind.SCHEMA_VIOLATION) {
+          return new ApplyOutcome.Rejected(key, e.getMessage());
+        }
+        throw e;
+      }
+      long now = hlc.wallClock().millis();
+      StoredRecord next =
+          new StoredRecord(
+              mutation.state(),
+              outboxWith(stored, mutation.delta(), key.subject() + "@" + (version + 1), now, traceparent),
+              appliedWith(stored, dedupeKey, now));
+      try {
+        long written = records.write(key, next, version);
+        reportConflicts(key, stored.state(), mutation.state());
+        return new ApplyOutcome.Applied(key, written, mutation.delta());
+      } catch (SynclineException e) {
+        if (e.kind() != SynclineException.Kind.CONCURRENT_MODIFICATION) {
+          throw e;
+        }
+      }
+    }
+    throw SynclineException.concurrentModification(
+        "record " + key + " kept changing; gave up after " + config.maxWriteAttempts() + " attempts");
+  }
+
+  private TreeMap<String, OutboxEntry> outboxWith(
+      StoredRecord stored, RecordState delta, String changeId, long now, String traceparent) {
+    TreeMap<String, OutboxEntry> outbox = new TreeMap<>(stored.outbox());
+    if (delta.isEmpty()) {
+      return outbox;
+    }
+    for (Peer peer : config.peers()) {
+      outbox.merge(
+          peer.replica(),
+          OutboxEntry.first(peer.replica(), delta, changeId, now, traceparent),
+          (old, fresh) -> old.plus(delta, changeId, now, traceparent));
+    }
+    return outbox;
+  }
+
+  private TreeMap<String, Long> appliedWith(StoredRecord stored, String dedupeKey, long now) {
+    long horizon = now - config.dedupeTtl().toMillis();
+    TreeMap<String, Long> applied = new TreeMap<>();
+    stored.appliedIntents().forEach((k, at) -> {
+      if (at > horizon) {
+        applied.put(k, at);
+      }
+    });
+    if (dedupeKey != null) {
+      applied.put(dedupeKey, now);
+    }
+    return applied;
+  }
+
+  private void reportConflicts(RecordKey key, RecordState before, RecordState after) {
+    if (!after.mayConflict()) {
+      return;
+    }
+    List<Conflict> found = Conflict.appearing(before.view(key), after.view(key), config.replicaId());
+    for (Conflict conflict : found) {
+      metrics.conflict();
+      try {
+        conflicts.accept(conflict);
+      } catch (RuntimeException e) {
+        log.warn("conflict sink failed for {} field {}", key, conflict.field(), e);
+      }
+      List<Op> resolution = conflictHandler.resolve(conflict);
+      if (!resolution.isEmpty()) {
+        write(key, resolution, null, null);
+      }
+    }
+  }
+
+  private void releaseQuietly(String key, String token) {
+    try {
+      dedupe.release(key, token);
+    } catch (RuntimeException e) {
+      // The lease will lapse on its own; the redelivery then proceeds.
+      log.warn("could not release dedupe lease; it will expire", e);
+    }
+  }
+}

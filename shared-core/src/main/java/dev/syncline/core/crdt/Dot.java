@@ -1,0 +1,38 @@
+package dev.syncline.core.crdt;
+
+import java.util.regex.Pattern;
+
+/**
+ * The unique name of one write: the replica that made it and that replica's per-record event
+ * counter (Almeida, Shoker, Baquero, "Delta State Replicated Data Types", JPDC 2018, section 5).
+ */
+public record Dot(String replica, long counter) implements Comparable<Dot> {
+
+  private static final Pattern REPLICA = Pattern.compile("[a-z0-9-]{1,40}");
+
+  public Dot {
+    requireReplicaId(replica);
+    if (counter < 1) {
+      throw new IllegalArgumentException("dot counter must be positive");
+    }
+  }
+
+  /** Validates a replica id against DESIGN section 3: {@code [a-z0-9-]{1,40}}. */
+  public static String requireReplicaId(String replica) {
+    if (replica == null || !REPLICA.matcher(replica).matches()) {
+      throw new IllegalArgumentException("replica id must match [a-z0-9-]{1,40}");
+    }
+    return replica;
+  }
+
+  @Override
+  public int compareTo(Dot other) {
+    int byReplica = replica.compareTo(other.replica);
+    return byReplica != 0 ? byReplica : Long.compare(counter, other.counter);
+  }
+
+  @Override
+  public String toString() {
+    return replica + ":" + counter;
+  }
+}

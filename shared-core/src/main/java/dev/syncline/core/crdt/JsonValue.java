@@ -1,0 +1,113 @@
+package dev.syncline.core.crdt;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A JSON value in canonical text form (object keys sorted, no insignificant white space, decimals
+ * read as exact {@code BigDecimal}s so that no number is rounded or turned into a non-JSON
+ * infinity). The
+ * origin replica canonicalizes a value once; every replica then stores and shows the same text,
+ * which is what makes views byte-identical across clouds. Values order by their canonical text.
+ */
+public final class JsonValue implements Comparable<JsonValue> {
+
+  private static final ObjectMapper CANONICAL =
+      JsonMapper.builder()
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .build();
+
+  private final String json;
+  private final boolean scalar;
+
+  private JsonValue(String json, boolean scalar) {
+    this.json = json;
+    this.scalar = scalar;
+  }
+
+  /** Canonicalizes a parsed JSON value. */
+  public static JsonValue of(JsonNode node) {
+    if (node == null || node.isMissingNode()) {
+      throw new IllegalArgumentException("missing JSON value");
+    }
+    try {
+      return new JsonValue(CANONICAL.writeValueAsString(sorted(node)), node.isValueNode());
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("value cannot be written as JSON", e);
+    }
+  }
+
+  public static JsonValue ofString(String s) {
+    return of(JsonNodeFactory.instance.textNode(s));
+  }
+
+  public static JsonValue ofLong(long n) {
+    return of(JsonNodeFactory.instance.numberNode(n));
+  }
+
+  /** The canonical JSON text. */
+  public String json() {
+    return json;
+  }
+
+  /** True for strings, numbers, booleans and null; false for objects and arrays. */
+  public boolean isScalar() {
+    return scalar;
+  }
+
+  public JsonNode toNode() {
+    try {
+      return CANONICAL.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("canonical JSON failed to parse", e);
+    }
+  }
+
+  private static JsonNode sorted(JsonNode node) {
+    if (node.isObject()) {
+      List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();
+      node.fields().forEachRemaining(entries::add);
+      entries.sort(Map.Entry.comparingByKey());
+      ObjectNode out = JsonNodeFactory.instance.objectNode();
+      for (Map.Entry<String, JsonNode> e : entries) {
+        out.set(e.getKey(), sorted(e.getValue()));
+      }
+      return out;
+    }
+    if (node.isArray()) {
+      var out = JsonNodeFactory.instance.arrayNode();
+      node.forEach(child -> out.add(sorted(child)));
+      return out;
+    }
+    return node;
+  }
+
+  @Override
+  public int compareTo(JsonValue other) {
+    return json.compareTo(other.json);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof JsonValue other && json.equals(other.json);
+  }
+
+  @Override
+  public int hashCode() {
+    return json.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return json;
+  }
+}

@@ -1,0 +1,140 @@
+package dev.syncline.core.event;
+
+import dev.syncline.core.RecordKey;
+import dev.syncline.core.SynclineException;
+import dev.syncline.core.crdt.Dot;
+import dev.syncline.core.crdt.RecordState;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.core.message.MessageReader;
+import io.cloudevents.http.HttpMessageFactory;
+import io.cloudevents.jackson.JsonFormat;
+import io.cloudevents.rw.CloudEventRWException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Builds and reads the replicated-change CloudEvent ({@code dev.syncline.record.changed.v1},
+ * DESIGN section 4) and maps it to and from HTTP in binary or structured mode through the
+ * CloudEvents SDK's HTTP binding.
+ */
+public final class ChangeEvents {
+
+  public static final String TYPE = "dev.syncline.record.changed.v1";
+  public static final String SOURCE_PREFIX = "/syncline/replicas/";
+  public static final String CONFLICT_TYPE = "dev.syncline.record.conflict.v1";
+  private static final URI DATASCHEMA = URI.create("urn:syncline:" + DeltaCodec.FORMAT);
+
+  private ChangeEvents() {}
+
+  /** A change read from a peer. */
+  public record RemoteChange(String origin, RecordKey key, String id, long timeMillis, RecordState delta) {}
+
+  /**
+   * Builds the change event for {@code delta} of record {@code key}, written at {@code origin}.
+   *
+   * @param traceparent W3C trace context to carry, or null to derive one from the change id
+   */
+  public static CloudEvent build(
+      String origin, RecordKey key, String changeId, long timeMillis, RecordState delta, String traceparent) {
+    return CloudEventBuilder.v1()
+        .withId(changeId)
+        .withSource(URI.create(SOURCE_PREFIX + origin))
+        .withType(TYPE)
+        .withSubject(key.subject())
+        .withTime(OffsetDateTime.ofInstant(Instant.ofEpochMilli(timeMillis), ZoneOffset.UTC))
+        .withDataContentType("application/json")
+        .withDataSchema(DATASCHEMA)
+        .withExtension("partitionkey", key.subject())
+        .withExtension("traceparent", traceparent != null ? traceparent : traceparentFor(changeId))
+        .withData(DeltaCodec.encode(delta))
+        .build();
+  }
+
+  /**
+   * Validates a change event and reads its delta.
+   *
+   * @throws SynclineException MALFORMED naming what does not fit
+   */
+  public static RemoteChange read(CloudEvent event) {
+    if (!TYPE.equals(event.getType())) {
+      throw SynclineException.malformed("type must be " + TYPE);
+    }
+    String source = event.getSource().toString();
+    if (!source.startsWith(SOURCE_PREFIX)) {
+      throw SynclineException.malformed("source must be " + SOURCE_PREFIX + "{replicaId}");
+    }
+    String origin = source.substring(SOURCE_PREFIX.length());
+    RecordKey key;
+    try {
+      Dot.requireReplicaId(origin);
+      key = RecordKey.fromSubject(event.getSubject());
+    } catch (IllegalArgumentException e) {
+      throw SynclineException.malformed(e.getMessage());
+    }
+    if (event.getDataContentType() != null && !IntentParser.isJson(event.getDataContentType())) {
+      throw SynclineException.malformed("datacontenttype must be application/json");
+    }
+    if (event.getData() == null) {
+      throw SynclineException.malformed("data is required: a " + DeltaCodec.FORMAT + " delta");
+    }
+    long time = event.getTime() == null ? 0 : event.getTime().toInstant().toEpochMilli();
+    return new RemoteChange(origin, key, event.getId(), time, DeltaCodec.decode(event.getData().toBytes()));
+  }
+
+  /** An HTTP message: headers and body. */
+  public record HttpMessage(Map<String, String> headers, byte[] body) {}
+
+  /** Binary mode: attributes as {@code ce-} headers, the delta as the body. */
+  public static HttpMessage toBinary(CloudEvent event) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    byte[][] body = new byte[1][];
+    HttpMessageFactory.createWriter(headers::put, b -> body[0] = b).writeBinary(event);
+    return new HttpMessage(headers, body[0] == null ? new byte[0] : body[0]);
+  }
+
+  /** Structured mode: the whole event as {@code application/cloudevents+json}. */
+  public static HttpMessage toStructured(CloudEvent event) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    byte[][] body = new byte[1][];
+    HttpMessageFactory.createWriter(headers::put, b -> body[0] = b)
+        .writeStructured(event, JsonFormat.CONTENT_TYPE);
+    return new HttpMessage(headers, body[0]);
+  }
+
+  /**
+   * Reads a CloudEvent from an HTTP request in either mode (header names in any case).
+   *
+   * @throws SynclineException MALFORMED if it is not a valid CloudEvent
+   */
+  public static CloudEvent fromHttp(Map<String, String> headers, byte[] body) {
+    TreeMap<String, String> ci = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    headers.forEach((name, value) -> ci.put(name.toLowerCase(java.util.Locale.ROOT), value));
+    try {
+      MessageReader reader = HttpMessageFactory.createReader(ci, body);
+      return reader.toEvent();
+    } catch (CloudEventRWException | IllegalArgumentException | IllegalStateException e) {
+      throw SynclineException.malformed("not a CloudEvent: " + e.getMessage(), e);
+    }
+  }
+
+  /** A W3C traceparent derived from the change id, for changes whose write carried none. */
+  static String traceparentFor(String changeId) {
+    try {
+      byte[] h = MessageDigest.getInstance("SHA-256").digest(changeId.getBytes(StandardCharsets.UTF_8));
+      HexFormat hex = HexFormat.of();
+      return "00-" + hex.formatHex(h, 0, 16) + "-" + hex.formatHex(h, 16, 24) + "-01";
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every JVM", e);
+    }
+  }
+}

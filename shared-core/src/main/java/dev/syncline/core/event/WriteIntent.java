@@ -1,0 +1,53 @@
+package dev.syncline.core.event;
+
+import dev.syncline.core.RecordKey;
+import dev.syncline.core.crdt.Op;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * A validated write intent: the {@code dev.syncline.record.write.v1} CloudEvent of DESIGN
+ * section 4. Its effect happens once per ({@code source}, {@code id}).
+ *
+ * @param traceparent the W3C trace context the intent arrived with, or null; carried onto the
+ *     replicated change
+ */
+public record WriteIntent(String source, String id, RecordKey key, List<Op> ops, String traceparent) {
+
+  public WriteIntent(String source, String id, RecordKey key, List<Op> ops) {
+    this(source, id, key, ops, null);
+  }
+
+
+  public static final String TYPE = "dev.syncline.record.write.v1";
+
+  public WriteIntent {
+    if (source == null || source.isEmpty() || id == null || id.isEmpty()) {
+      throw new IllegalArgumentException("intent needs a source and an id");
+    }
+    ops = List.copyOf(ops);
+    if (ops.isEmpty()) {
+      throw new IllegalArgumentException("intent needs at least one op");
+    }
+  }
+
+  /**
+   * The dedupe key: a digest of source and id, so that keys are short and uniform in every
+   * store (22 characters, URL-safe base64 of the first 128 bits of SHA-256).
+   */
+  public String dedupeKey() {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(source.getBytes(StandardCharsets.UTF_8));
+      sha.update((byte) 0);
+      sha.update(id.getBytes(StandardCharsets.UTF_8));
+      byte[] digest = sha.digest();
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 16));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every JVM", e);
+    }
+  }
+}

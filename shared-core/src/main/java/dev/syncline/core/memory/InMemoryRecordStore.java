@@ -1,0 +1,73 @@
+package dev.syncline.core.memory;
+
+import dev.syncline.core.RecordKey;
+import dev.syncline.core.SynclineException;
+import dev.syncline.core.event.StoredRecordCodec;
+import dev.syncline.core.port.RecordStore;
+import dev.syncline.core.port.StoredRecord;
+import dev.syncline.core.port.Versioned;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A {@link RecordStore} in memory. Records are kept encoded, as a real store keeps them, so that
+ * every test through it also exercises the codec and no caller can share mutable state with it.
+ */
+public final class InMemoryRecordStore implements RecordStore {
+
+  private record Row(byte[] bytes, long version, boolean pending) {}
+
+  private final Map<RecordKey, Row> rows = new ConcurrentHashMap<>();
+
+  @Override
+  public Optional<Versioned> load(RecordKey key) {
+    Row row = rows.get(key);
+    return row == null
+        ? Optional.empty()
+        : Optional.of(new Versioned(StoredRecordCodec.decode(row.bytes), row.version));
+  }
+
+  @Override
+  public long write(RecordKey key, StoredRecord record, long expectedVersion) {
+    byte[] bytes = StoredRecordCodec.encode(record);
+    long next = expectedVersion + 1;
+    Row written = new Row(bytes, next, !record.outbox().isEmpty());
+    boolean[] won = new boolean[1];
+    rows.compute(
+        key,
+        (k, current) -> {
+          long stored = current == null ? 0 : current.version;
+          if (stored != expectedVersion) {
+            return current;
+          }
+          won[0] = true;
+          return written;
+        });
+    if (!won[0]) {
+      throw SynclineException.concurrentModification("record " + key + " changed since it was read");
+    }
+    return next;
+  }
+
+  @Override
+  public List<RecordKey> withPendingOutbox(int limit) {
+    List<RecordKey> out = new ArrayList<>();
+    for (Map.Entry<RecordKey, Row> e : rows.entrySet()) {
+      if (out.size() >= limit) {
+        break;
+      }
+      if (e.getValue().pending) {
+        out.add(e.getKey());
+      }
+    }
+    return out;
+  }
+
+  /** Every key ever written, for tests and the demo. */
+  public List<RecordKey> keys() {
+    return new ArrayList<>(new java.util.TreeSet<>(rows.keySet()));
+  }
+}

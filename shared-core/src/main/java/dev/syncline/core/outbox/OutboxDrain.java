@@ -1,0 +1,196 @@
+package dev.syncline.core.outbox;
+
+import dev.syncline.core.RecordKey;
+import dev.syncline.core.SynclineException;
+import dev.syncline.core.clock.Clock;
+import dev.syncline.core.event.ChangeEvents;
+import dev.syncline.core.event.ChangeEvents.HttpMessage;
+import dev.syncline.core.port.DeadLetter;
+import dev.syncline.core.port.DeadLetterSink;
+import dev.syncline.core.port.Delivery;
+import dev.syncline.core.port.Metrics;
+import dev.syncline.core.port.OutboxEntry;
+import dev.syncline.core.port.Peer;
+import dev.syncline.core.port.PeerClient;
+import dev.syncline.core.port.RecordStore;
+import dev.syncline.core.port.StoredRecord;
+import dev.syncline.core.port.Versioned;
+import io.cloudevents.CloudEvent;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Forwards what records owe their peers (DESIGN section 5.3): one signed change per peer per
+ * record, cleared on 2xx; failures retried with exponential backoff and full jitter; entries older
+ * than the max age, or refused by the peer as invalid, go to the dead-letter sink.
+ *
+ * <p>An entry is cleared only if it is still the one that was sent (same change id): a write that
+ * joined more into it meanwhile keeps it, and the whole joined delta is sent again, which the
+ * peer's idempotent merge absorbs.
+ */
+public final class OutboxDrain {
+
+  private static final Logger log = LoggerFactory.getLogger(OutboxDrain.class);
+
+  private final String replicaId;
+  private final Map<String, Peer> peers;
+  private final RecordStore records;
+  private final PeerClient client;
+  private final DeadLetterSink deadLetters;
+  private final Clock clock;
+  private final Metrics metrics;
+  private final Backoff backoff;
+  private final Duration maxAge;
+  private final RandomGenerator random;
+
+  public OutboxDrain(
+      String replicaId,
+      List<Peer> peers,
+      RecordStore records,
+      PeerClient client,
+      DeadLetterSink deadLetters,
+      Clock clock,
+      Metrics metrics,
+      Backoff backoff,
+      Duration maxAge,
+      RandomGenerator random) {
+    this.replicaId = replicaId;
+    this.peers = peers.stream().collect(Collectors.toMap(Peer::replica, Function.identity()));
+    this.records = records;
+    this.client = client;
+    this.deadLetters = deadLetters;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.backoff = backoff;
+    this.maxAge = maxAge;
+    this.random = random;
+  }
+
+  /** What one pass did. */
+  public record Report(int delivered, int retrying, int deadLettered, int pending) {
+    Report plus(Report o) {
+      return new Report(
+          delivered + o.delivered, retrying + o.retrying, deadLettered + o.deadLettered, pending + o.pending);
+    }
+  }
+
+  /** The scheduled pass: drains up to {@code limit} records with a pending outbox. */
+  public Report drainPending(int limit) {
+    Report total = new Report(0, 0, 0, 0);
+    for (RecordKey key : records.withPendingOutbox(limit)) {
+      try {
+        total = total.plus(drain(key));
+      } catch (SynclineException e) {
+        if (!e.isTransient()) {
+          throw e;
+        }
+        log.warn("drain of {} deferred: {}", key, e.getMessage());
+      }
+    }
+    metrics.outboxDepth(total.pending());
+    return total;
+  }
+
+  private enum Result { CLEAR, RETRY }
+
+  private record Sent(String changeId, Result result, long nextAttemptMillis) {}
+
+  /** Sends what one record owes every peer that is due now. */
+  public Report drain(RecordKey key) {
+    Optional<Versioned> loaded = records.load(key);
+    if (loaded.isEmpty() || loaded.get().record().outbox().isEmpty()) {
+      return new Report(0, 0, 0, 0);
+    }
+    long now = clock.millis();
+    Map<String, Sent> sent = new HashMap<>();
+    int delivered = 0;
+    int retrying = 0;
+    int dead = 0;
+    for (OutboxEntry entry : loaded.get().record().outbox().values()) {
+      if (entry.nextAttemptMillis() > now) {
+        continue;
+      }
+      CloudEvent change =
+          ChangeEvents.build(
+              replicaId, key, entry.changeId(), entry.firstPendingMillis(), entry.delta(), entry.traceparent());
+      Peer peer = peers.get(entry.peer());
+      String reason = null;
+      if (peer == null) {
+        reason = "peer " + entry.peer() + " is no longer configured";
+      } else if (now - entry.firstPendingMillis() > maxAge.toMillis()) {
+        reason = "undelivered for longer than " + maxAge;
+      } else {
+        Delivery delivery = client.deliver(peer, change);
+        if (delivery instanceof Delivery.Delivered) {
+          sent.put(entry.peer(), new Sent(entry.changeId(), Result.CLEAR, 0));
+          delivered++;
+          continue;
+        }
+        if (delivery instanceof Delivery.Refused refused) {
+          reason = "peer " + entry.peer() + " refused it with " + refused.status() + ": " + refused.reason();
+        } else {
+          long next = now + backoff.delayMillis(entry.attempts() + 1, random);
+          sent.put(entry.peer(), new Sent(entry.changeId(), Result.RETRY, next));
+          retrying++;
+          log.debug("delivery of {} to {} failed: {}", entry.changeId(), entry.peer(), ((Delivery.Retry) delivery).reason());
+          continue;
+        }
+      }
+      HttpMessage body = ChangeEvents.toStructured(change);
+      deadLetters.accept(new DeadLetter(DeadLetter.Kind.CHANGE, key.subject(), entry.changeId(), reason, body.body()));
+      metrics.deadLettered();
+      log.warn("change {} for {} dead-lettered: {}", entry.changeId(), entry.peer(), reason);
+      sent.put(entry.peer(), new Sent(entry.changeId(), Result.CLEAR, 0));
+      dead++;
+    }
+    int pending = record(key, loaded.get(), sent);
+    return new Report(delivered, retrying, dead, pending);
+  }
+
+  /** Writes the drain's bookkeeping, on fresh state if a write raced it. @return entries left */
+  private int record(RecordKey key, Versioned first, Map<String, Sent> sent) {
+    Versioned current = first;
+    while (true) {
+      StoredRecord stored = current.record();
+      TreeMap<String, OutboxEntry> outbox = new TreeMap<>(stored.outbox());
+      boolean changed = false;
+      for (Map.Entry<String, Sent> e : sent.entrySet()) {
+        OutboxEntry entry = outbox.get(e.getKey());
+        if (entry == null || !entry.changeId().equals(e.getValue().changeId())) {
+          continue; // more was joined in since; it will be sent again whole
+        }
+        changed = true;
+        if (e.getValue().result() == Result.CLEAR) {
+          outbox.remove(e.getKey());
+        } else {
+          outbox.put(e.getKey(), entry.failed(e.getValue().nextAttemptMillis()));
+        }
+      }
+      if (!changed) {
+        return outbox.size();
+      }
+      try {
+        records.write(key, stored.withOutbox(outbox), current.version());
+        return outbox.size();
+      } catch (SynclineException e) {
+        if (e.kind() != SynclineException.Kind.CONCURRENT_MODIFICATION) {
+          throw e;
+        }
+        Optional<Versioned> reloaded = records.load(key);
+        if (reloaded.isEmpty()) {
+          return 0;
+        }
+        current = reloaded.get();
+      }
+    }
+  }
+}

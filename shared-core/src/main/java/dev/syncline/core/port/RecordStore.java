@@ -1,0 +1,41 @@
+package dev.syncline.core.port;
+
+import dev.syncline.core.RecordKey;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Port: the table that holds records. Implementations map {@link StoredRecord} to one native item
+ * (DynamoDB item, Table Storage partition, Bigtable row) with {@code StoredRecordCodec} and do
+ * nothing else: dedupe, merge and retry policy live in the core.
+ *
+ * <p>Contract (checked by {@code RecordStoreContract} in the test-jar):
+ *
+ * <ul>
+ *   <li>{@link #write} is atomic and conditional: it succeeds only if the stored version equals
+ *       {@code expectedVersion} (0 = the record must not exist), and then stores {@code
+ *       expectedVersion + 1}.
+ *   <li>A lost race throws {@code SynclineException} of kind {@code CONCURRENT_MODIFICATION} and
+ *       changes nothing; an unreachable store throws kind {@code UNAVAILABLE}; a record the store
+ *       cannot hold throws {@code TOO_LARGE} before anything is written.
+ *   <li>A successful write is durable before the method returns.
+ * </ul>
+ */
+public interface RecordStore {
+
+  /** The record and its version, or empty if it was never written. */
+  Optional<Versioned> load(RecordKey key);
+
+  /**
+   * Writes the whole record if its version is still {@code expectedVersion}.
+   *
+   * @return the new version, {@code expectedVersion + 1}
+   */
+  long write(RecordKey key, StoredRecord record, long expectedVersion);
+
+  /**
+   * Keys of records whose outbox is not empty, at most {@code limit}, for the drain. Order is
+   * unspecified; a record may be listed again until its outbox empties.
+   */
+  List<RecordKey> withPendingOutbox(int limit);
+}

@@ -1,0 +1,39 @@
+package dev.syncline.core.port;
+
+import dev.syncline.core.crdt.RecordState;
+import java.util.Collections;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Everything a replica keeps for one record, written in ONE atomic conditional write (DESIGN
+ * section 5): the replicated state, what it still owes each peer, and the intents already applied
+ * to it (so that an intent redelivered after a crash between the write and the acknowledgement is
+ * recognized even though the dedupe store never heard it complete).
+ *
+ * @param state the CRDT state
+ * @param outbox peer replica id to what it is still owed
+ * @param appliedIntents dedupe key of each intent applied to this record, to when it was applied;
+ *     entries older than the intent retention are pruned on the next write
+ */
+public record StoredRecord(
+    RecordState state,
+    SortedMap<String, OutboxEntry> outbox,
+    SortedMap<String, Long> appliedIntents) {
+
+  public static final StoredRecord EMPTY =
+      new StoredRecord(RecordState.EMPTY, Collections.emptySortedMap(), Collections.emptySortedMap());
+
+  public StoredRecord {
+    outbox = Collections.unmodifiableSortedMap(new TreeMap<>(outbox));
+    appliedIntents = Collections.unmodifiableSortedMap(new TreeMap<>(appliedIntents));
+  }
+
+  public StoredRecord withState(RecordState next) {
+    return new StoredRecord(next, outbox, appliedIntents);
+  }
+
+  public StoredRecord withOutbox(SortedMap<String, OutboxEntry> next) {
+    return new StoredRecord(state, next, appliedIntents);
+  }
+}
