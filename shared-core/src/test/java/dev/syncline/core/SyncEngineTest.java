@@ -1,0 +1,186 @@
+package dev.syncline.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.syncline.core.contract.Samples;
+import dev.syncline.core.crdt.JsonValue;
+import dev.syncline.core.crdt.RecordView;
+import dev.syncline.core.event.IntentParser;
+import dev.syncline.core.event.ViewCodec;
+import dev.syncline.core.event.WriteIntent;
+import dev.syncline.core.memory.InMemoryDedupeStore;
+import dev.syncline.core.memory.InMemoryRecordStore;
+import dev.syncline.core.port.DedupeStore;
+import dev.syncline.core.port.Claim;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class SyncEngineTest {
+
+  private static final String AWS = "aws-us-east-1";
+  private static final String AZURE = "azure-eastus";
+  private static final String GCP = "gcp-us-east4";
+
+  private final AtomicLong time = new AtomicLong(1_764_158_400_000L);
+
+  private static WriteIntent intent(String id, String subject, String ops) {
+    return IntentParser.parseStructured(Samples.intentJson("/apps/test", id, subject, ops));
+  }
+
+  private static String view(TestReplica r, String entity, String id) {
+    RecordView v = r.engine.view(new RecordKey(entity, id)).orElseThrow();
+    return new String(ViewCodec.encode(v), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void applyIntent_keepsBothFieldsEverywhere_whenEmailAndPhoneAreSetConcurrentlyOnTwoClouds() {
+    Map<String, TestReplica> mesh = TestReplica.mesh(time, AWS, AZURE, GCP);
+    // GIVEN the email is set on AWS while the phone is set on GCP, before either forwards
+    mesh.get(AWS).engine.applyIntent(intent("i-1", "user/42", "[{\"op\":\"set\",\"field\":\"email\",\"value\":\"ada@example.com\"}]"));
+    time.addAndGet(3);
+    mesh.get(GCP).engine.applyIntent(intent("i-2", "user/42", "[{\"op\":\"set\",\"field\":\"phone\",\"value\":\"+1-202-555-0143\"}]"));
+    // WHEN both drain their outboxes
+    mesh.values().forEach(r -> r.drain.drainPending(100));
+    // THEN every cloud shows both fields, byte for byte the same
+    String aws = view(mesh.get(AWS), "user", "42");
+    assertThat(aws).contains("\"email\":\"ada@example.com\"").contains("\"phone\":\"+1-202-555-0143\"").doesNotContain("conflicts");
+    assertThat(view(mesh.get(AZURE), "user", "42")).isEqualTo(aws);
+    assertThat(view(mesh.get(GCP), "user", "42")).isEqualTo(aws);
+    assertThat(mesh.get(AWS).records.withPendingOutbox(10)).isEmpty();
+  }
+
+  @Test
+  void applyIntent_reportsTheConflict_andPicksTheSameWinnerEverywhere_whenOneFieldIsSetConcurrently() {
+    Map<String, TestReplica> mesh = TestReplica.mesh(time, AWS, AZURE, GCP);
+    mesh.get(AWS).engine.applyIntent(intent("i-1", "user/7", "[{\"op\":\"set\",\"field\":\"email\",\"value\":\"a@aws\"}]"));
+    mesh.get(AZURE).engine.applyIntent(intent("i-2", "user/7", "[{\"op\":\"set\",\"field\":\"email\",\"value\":\"z@azure\"}]"));
+
+    mesh.values().forEach(r -> r.drain.drainPending(100));
+
+    String aws = view(mesh.get(AWS), "user", "7");
+    assertThat(aws).contains("\"email\":\"z@azure\"").contains("\"conflicts\":{\"email\":[\"z@azure\",\"a@aws\"]}");
+    assertThat(view(mesh.get(AZURE), "user", "7")).isEqualTo(aws);
+    assertThat(view(mesh.get(GCP), "user", "7")).isEqualTo(aws);
+    assertThat(mesh.get(AWS).conflicts.conflicts()).hasSize(1);
+    assertThat(mesh.get(AWS).metrics.conflicts.get()).isEqualTo(1);
+  }
+
+  @Test
+  void applyIntent_incrementsOnce_whenTheSameIntentIsDeliveredFiveTimesConcurrently() throws Exception {
+    TestReplica replica = TestReplica.alone(AWS, time, new InMemoryRecordStore(), new InMemoryDedupeStore());
+    WriteIntent once = intent("pay-1", "account/9", "[{\"op\":\"incr\",\"field\":\"balance\",\"by\":100}]");
+    ExecutorService pool = Executors.newFixedThreadPool(5);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<ApplyOutcome>> results = new ArrayList<>();
+    try {
+      for (int i = 0; i < 5; i++) {
+        results.add(pool.submit(() -> { start.await(); return replica.engine.applyIntent(once); }));
+      }
+      start.countDown();
+      int applied = 0;
+      for (Future<ApplyOutcome> f : results) {
+        ApplyOutcome o = f.get(30, TimeUnit.SECONDS);
+        applied += o instanceof ApplyOutcome.Applied ? 1 : 0;
+        assertThat(o).isInstanceOfAny(ApplyOutcome.Applied.class, ApplyOutcome.Duplicate.class, ApplyOutcome.InProgress.class);
+      }
+      assertThat(applied).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+    // A redelivery after all of them is a duplicate, and the balance is exact.
+    assertThat(replica.engine.applyIntent(once)).isInstanceOf(ApplyOutcome.Duplicate.class);
+    assertThat(replica.engine.view(new RecordKey("account", "9")).orElseThrow().fields().get("balance"))
+        .isEqualTo(JsonValue.ofLong(100));
+  }
+
+  @Test
+  void applyIntent_incrementsOnce_whenRedeliveredAfterACrashBetweenWriteAndAck() {
+    // GIVEN a dedupe store whose "complete" is never reached: the function dies right after the
+    // record write, so the dedupe entry stays in progress until its lease lapses
+    InMemoryRecordStore records = new InMemoryRecordStore();
+    InMemoryDedupeStore real = new InMemoryDedupeStore();
+    AtomicBoolean crash = new AtomicBoolean(true);
+    DedupeStore crashing = new DedupeStore() {
+      @Override
+      public Claim claim(String key, String token, long now, long leaseUntil, long expiresAt) {
+        return real.claim(key, token, now, leaseUntil, expiresAt);
+      }
+
+      @Override
+      public void complete(String key, long expiresAt) {
+        if (crash.get()) {
+          throw new ProcessDied();
+        }
+        real.complete(key, expiresAt);
+      }
+
+      @Override
+      public void release(String key, String token) {
+        real.release(key, token);
+      }
+    };
+    TestReplica replica = TestReplica.alone(AWS, time, records, crashing);
+    WriteIntent pay = intent("pay-2", "account/9", "[{\"op\":\"incr\",\"field\":\"balance\",\"by\":5}]");
+    assertThatThrownBy(() -> replica.engine.applyIntent(pay)).isInstanceOf(ProcessDied.class);
+    crash.set(false);
+
+    // WHEN the bus redelivers while the lease is live, then after it lapses
+    ApplyOutcome early = replica.engine.applyIntent(pay);
+    time.addAndGet(replica.engine.config().lease().toMillis());
+    ApplyOutcome late = replica.engine.applyIntent(pay);
+    ApplyOutcome again = replica.engine.applyIntent(pay);
+
+    // THEN the first redelivery is told to retry, the second finds the intent in the record
+    assertThat(early).isInstanceOf(ApplyOutcome.InProgress.class);
+    assertThat(late).isInstanceOf(ApplyOutcome.Duplicate.class);
+    assertThat(again).isInstanceOf(ApplyOutcome.Duplicate.class);
+    assertThat(replica.engine.view(new RecordKey("account", "9")).orElseThrow().fields().get("balance"))
+        .isEqualTo(JsonValue.ofLong(5));
+  }
+
+  @Test
+  void applyIntent_rejectsSchemaViolations_writesNothing_andRejectsAgainOnRedelivery() {
+    InMemoryRecordStore records = new InMemoryRecordStore();
+    TestReplica base = TestReplica.alone(AWS, time, records, new InMemoryDedupeStore());
+    SyncEngine strict =
+        new SyncEngine(
+            base.engine.config().withSchemas(dev.syncline.core.crdt.Schemas.of(dev.syncline.core.crdt.EntitySchema.of("user").register("email"))),
+            records, new InMemoryDedupeStore(), new dev.syncline.core.clock.HybridLogicalClock(time::get, 300_000),
+            dev.syncline.core.port.Metrics.NONE, dev.syncline.core.port.ConflictSink.NONE,
+            dev.syncline.core.crdt.ConflictHandler.KEEP_SIBLINGS);
+    WriteIntent bad = intent("bad-1", "user/1", "[{\"op\":\"incr\",\"field\":\"email\",\"by\":1}]");
+
+    ApplyOutcome first = strict.applyIntent(bad);
+    ApplyOutcome second = strict.applyIntent(bad);
+
+    assertThat(first).isInstanceOf(ApplyOutcome.Rejected.class);
+    assertThat(((ApplyOutcome.Rejected) first).reason()).contains("email");
+    assertThat(second).isInstanceOf(ApplyOutcome.Rejected.class);
+    assertThat(records.keys()).isEmpty();
+  }
+
+  @Test
+  void applyChange_isIdempotent_andNeverForwardsAgain() {
+    Map<String, TestReplica> mesh = TestReplica.mesh(time, AWS, AZURE, GCP);
+    mesh.get(AWS).engine.applyIntent(intent("i-1", "user/1", "[{\"op\":\"add\",\"field\":\"tags\",\"value\":\"x\"}]"));
+
+    mesh.get(AWS).drain.drainPending(10);
+
+    assertThat(mesh.get(GCP).records.withPendingOutbox(10)).isEmpty();
+    assertThat(mesh.get(GCP).metrics.changesMerged.get()).isEqualTo(1);
+    assertThat(mesh.get(AZURE).metrics.changesMerged.get()).isEqualTo(1);
+  }
+
+  /** Stands for the process dying: an Error, so no cleanup code in the engine runs. */
+  static final class ProcessDied extends Error {}
+}
