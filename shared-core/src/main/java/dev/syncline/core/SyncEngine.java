@@ -156,9 +156,16 @@ public final class SyncEngine {
         "record " + change.key() + " kept changing; gave up after " + config.maxWriteAttempts() + " attempts");
   }
 
-  /** The record's view, or empty if it was never written here. */
+  /**
+   * The record's view, or empty if nothing was ever written to it (an intent whose ops changed
+   * nothing, such as an unset of an absent field, leaves the record as unwritten as before).
+   */
   public Optional<RecordView> view(RecordKey key) {
-    return records.load(key).map(v -> v.record().state().view(key));
+    return records
+        .load(key)
+        .map(v -> v.record().state())
+        .filter(state -> !state.isEmpty())
+        .map(state -> state.view(key));
   }
 
   private ApplyOutcome write(RecordKey key, List<Op> ops, String dedupeKey, String traceparent) {
