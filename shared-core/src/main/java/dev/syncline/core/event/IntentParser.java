@@ -10,7 +10,6 @@ import io.cloudevents.CloudEventData;
 import io.cloudevents.core.format.EventFormat;
 import io.cloudevents.core.provider.EventFormatProvider;
 import io.cloudevents.jackson.JsonFormat;
-import io.cloudevents.rw.CloudEventRWException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -43,8 +42,9 @@ public final class IntentParser {
     }
     try {
       return JSON.deserialize(json);
-    } catch (CloudEventRWException | IllegalArgumentException e) {
-      throw SynclineException.malformed("not a structured-mode JSON CloudEvent: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      // The SDK reports bad JSON and missing attributes with several exception types.
+      throw SynclineException.malformed("not a structured-mode JSON CloudEvent: " + rootMessage(e), e);
     }
   }
 
@@ -76,6 +76,16 @@ public final class IntentParser {
         key,
         ops,
         traceparent == null ? null : traceparent.toString());
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = String.valueOf(root.getMessage());
+    int cut = message.indexOf('\n');
+    return cut < 0 ? message : message.substring(0, cut);
   }
 
   static boolean isJson(String contentType) {

@@ -1,0 +1,164 @@
+package dev.syncline.core.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.syncline.core.RecordKey;
+import dev.syncline.core.ReplicaConfig;
+import dev.syncline.core.SyncEngine;
+import dev.syncline.core.clock.HybridLogicalClock;
+import dev.syncline.core.contract.Samples;
+import dev.syncline.core.crdt.ConflictHandler;
+import dev.syncline.core.event.ChangeEvents;
+import dev.syncline.core.event.IntentParser;
+import dev.syncline.core.memory.InMemoryDeadLetterSink;
+import dev.syncline.core.memory.InMemoryDedupeStore;
+import dev.syncline.core.memory.InMemoryMetrics;
+import dev.syncline.core.memory.InMemoryRecordStore;
+import dev.syncline.core.port.ConflictSink;
+import dev.syncline.core.port.DeadLetter;
+import dev.syncline.core.port.Delivery;
+import dev.syncline.core.port.OutboxEntry;
+import dev.syncline.core.port.Peer;
+import dev.syncline.core.port.PeerClient;
+import io.cloudevents.CloudEvent;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class OutboxDrainTest {
+
+  private static final String AWS = "aws-us-east-1";
+  private static final Peer GCP = new Peer("gcp-us-east4", URI.create("https://gcp.invalid"));
+  private static final RecordKey KEY = new RecordKey("user", "42");
+
+  private final AtomicLong time = new AtomicLong(1_764_158_400_000L);
+  private final InMemoryRecordStore records = new InMemoryRecordStore();
+  private final InMemoryDeadLetterSink deadLetters = new InMemoryDeadLetterSink();
+  private final InMemoryMetrics metrics = new InMemoryMetrics();
+  private final Deque<Delivery> answers = new ArrayDeque<>();
+  private final List<CloudEvent> sent = new ArrayList<>();
+  private final PeerClient scripted = (peer, change) -> {
+    sent.add(change);
+    return answers.isEmpty() ? new Delivery.Delivered() : answers.poll();
+  };
+  private final SyncEngine engine =
+      new SyncEngine(ReplicaConfig.of(AWS, List.of(GCP)), records, new InMemoryDedupeStore(),
+          new HybridLogicalClock(time::get, 300_000), metrics, ConflictSink.NONE, ConflictHandler.KEEP_SIBLINGS);
+  private final OutboxDrain drain =
+      new OutboxDrain(AWS, List.of(GCP), records, scripted, deadLetters, time::get, metrics,
+          new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)), Duration.ofDays(7), new SplittableRandom(7));
+
+  private void write(String id, String ops) {
+    engine.applyIntent(IntentParser.parseStructured(Samples.intentJson("/apps/t", id, "user/42", ops)));
+  }
+
+  private OutboxEntry pending() {
+    return records.load(KEY).orElseThrow().record().outbox().get(GCP.replica());
+  }
+
+  @Test
+  void drain_sendsTheChangeAndClearsTheEntry_onSuccess() {
+    write("i-1", "[{\"op\":\"set\",\"field\":\"email\",\"value\":\"a@b\"}]");
+
+    OutboxDrain.Report report = drain.drainPending(10);
+
+    assertThat(report).isEqualTo(new OutboxDrain.Report(1, 0, 0, 0));
+    assertThat(sent).hasSize(1);
+    assertThat(ChangeEvents.read(sent.get(0)).key()).isEqualTo(KEY);
+    assertThat(records.withPendingOutbox(10)).isEmpty();
+  }
+
+  @Test
+  void drain_backsOffWithJitter_andDoesNotResendBeforeTheNextAttempt() {
+    write("i-1", "[{\"op\":\"set\",\"field\":\"email\",\"value\":\"a@b\"}]");
+    answers.add(new Delivery.Retry("503"));
+
+    drain.drainPending(10);
+    OutboxEntry failed = pending();
+    drain.drainPending(10);
+
+    assertThat(failed.attempts()).isEqualTo(1);
+    assertThat(failed.nextAttemptMillis()).isBetween(time.get(), time.get() + 1_000);
+    assertThat(sent).hasSizeLessThanOrEqualTo(2);
+    time.set(failed.nextAttemptMillis());
+    drain.drainPending(10);
+    assertThat(records.withPendingOutbox(10)).isEmpty();
+  }
+
+  @Test
+  void backoff_growsExponentially_upToTheCap() {
+    Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));
+    SplittableRandom random = new SplittableRandom(3);
+    long maxAt3 = 0;
+    long maxAt20 = 0;
+    for (int i = 0; i < 2_000; i++) {
+      maxAt3 = Math.max(maxAt3, backoff.delayMillis(3, random));
+      maxAt20 = Math.max(maxAt20, backoff.delayMillis(20, random));
+    }
+    assertThat(maxAt3).isBetween(3_000L, 3_999L);
+    assertThat(maxAt20).isBetween(55_000L, 59_999L);
+  }
+
+  @Test
+  void write_joinsIntoThePendingEntry_andTheDrainSendsTheWholeJoin() {
+    write("i-1", "[{\"op\":\"set\",\"field\":\"email\",\"value\":\"a@b\"}]");
+    write("i-2", "[{\"op\":\"set\",\"field\":\"phone\",\"value\":\"555\"}]");
+
+    drain.drainPending(10);
+
+    assertThat(sent).hasSize(1);
+    assertThat(ChangeEvents.read(sent.get(0)).delta().view(KEY).fields()).containsOnlyKeys("email", "phone");
+  }
+
+  @Test
+  void drain_deadLettersEntriesOlderThanMaxAge() {
+    write("i-1", "[{\"op\":\"incr\",\"field\":\"n\",\"by\":1}]");
+    time.addAndGet(Duration.ofDays(7).toMillis() + 1);
+
+    OutboxDrain.Report report = drain.drainPending(10);
+
+    assertThat(report.deadLettered()).isEqualTo(1);
+    assertThat(sent).isEmpty();
+    assertThat(deadLetters.letters()).singleElement().satisfies(d -> {
+      assertThat(d.kind()).isEqualTo(DeadLetter.Kind.CHANGE);
+      assertThat(d.subject()).isEqualTo("user/42");
+      assertThat(d.reason()).contains("longer than");
+      assertThat(ChangeEvents.read(IntentParser.readStructured(d.payload())).key()).isEqualTo(KEY);
+    });
+    assertThat(records.withPendingOutbox(10)).isEmpty();
+    assertThat(metrics.deadLettered.get()).isEqualTo(1);
+  }
+
+  @Test
+  void drain_deadLettersChangesThePeerRefuses() {
+    write("i-1", "[{\"op\":\"incr\",\"field\":\"n\",\"by\":1}]");
+    answers.add(new Delivery.Refused(400, "schema"));
+
+    drain.drainPending(10);
+
+    assertThat(deadLetters.letters()).singleElement().satisfies(d -> assertThat(d.reason()).contains("400"));
+    assertThat(records.withPendingOutbox(10)).isEmpty();
+  }
+
+  @Test
+  void drain_keepsAnEntryThatGrewWhileItWasBeingSent() {
+    write("i-1", "[{\"op\":\"set\",\"field\":\"email\",\"value\":\"a@b\"}]");
+    PeerClient racing = (peer, change) -> {
+      write("i-2", "[{\"op\":\"set\",\"field\":\"phone\",\"value\":\"555\"}]");
+      return new Delivery.Delivered();
+    };
+    OutboxDrain racy = new OutboxDrain(AWS, List.of(GCP), records, racing, deadLetters, time::get, metrics,
+        Backoff.standard(), Duration.ofDays(7), new SplittableRandom(1));
+
+    racy.drain(KEY);
+
+    assertThat(pending()).isNotNull();
+    assertThat(pending().delta().view(KEY).fields()).containsKeys("email", "phone");
+  }
+}
