@@ -7,17 +7,16 @@ import dev.syncline.core.SyncEngine;
 import dev.syncline.core.clock.HybridLogicalClock;
 import dev.syncline.core.crdt.ConflictHandler;
 import dev.syncline.core.crdt.RecordView;
-import dev.syncline.core.event.ChangeEvents;
 import dev.syncline.core.event.IntentParser;
 import dev.syncline.core.event.ViewCodec;
 import dev.syncline.core.memory.InMemoryConflictSink;
+import dev.syncline.core.memory.InProcessPeerClient;
 import dev.syncline.core.memory.InMemoryDeadLetterSink;
 import dev.syncline.core.memory.InMemoryDedupeStore;
 import dev.syncline.core.memory.InMemoryMetrics;
 import dev.syncline.core.memory.InMemoryRecordStore;
 import dev.syncline.core.outbox.Backoff;
 import dev.syncline.core.outbox.OutboxDrain;
-import dev.syncline.core.port.Delivery;
 import dev.syncline.core.port.Peer;
 import dev.syncline.core.port.PeerClient;
 import java.net.URI;
@@ -61,7 +60,7 @@ public final class LocalCluster {
 
   private final AtomicLong clock;
   private final Map<String, Replica> replicas = new LinkedHashMap<>();
-  private final Set<String> cutOff = new HashSet<>();
+  private final Set<String> cutOff = InProcessPeerClient.newLinkState();
 
   public LocalCluster(long startMillis, String... ids) {
     this.clock = new AtomicLong(startMillis);
@@ -77,15 +76,7 @@ public final class LocalCluster {
   }
 
   private PeerClient linksFrom(String from) {
-    return (peer, change) -> {
-      if (cutOff.contains(from) || cutOff.contains(peer.replica())) {
-        return new Delivery.Retry("link down");
-      }
-      ChangeEvents.HttpMessage wire = ChangeEvents.toBinary(change);
-      replicas.get(peer.replica()).engine.applyChange(
-          ChangeEvents.read(ChangeEvents.fromHttp(wire.headers(), wire.body())));
-      return new Delivery.Delivered();
-    };
+    return new InProcessPeerClient(from, id -> replicas.get(id).engine, cutOff);
   }
 
   public Replica replica(String id) {

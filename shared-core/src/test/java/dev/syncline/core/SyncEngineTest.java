@@ -181,6 +181,30 @@ class SyncEngineTest {
     assertThat(mesh.get(AZURE).metrics.changesMerged.get()).isEqualTo(1);
   }
 
+  @Test
+  void conflictHandler_resolvesTheConflict_andTheResolutionReplicates() {
+    // GIVEN replicas whose handler picks the alphabetically first value, deterministically
+    dev.syncline.core.crdt.ConflictHandler firstValue = conflict -> List.of(new dev.syncline.core.crdt.Op.Set(
+        conflict.field(), conflict.values().stream().min(java.util.Comparator.naturalOrder()).orElseThrow()));
+    Map<String, TestReplica> mesh = TestReplica.mesh(time, firstValue, AWS, AZURE, GCP);
+    mesh.get(AWS).engine.applyIntent(intent("i-1", "user/9", "[{\"op\":\"set\",\"field\":\"email\",\"value\":\"b@aws\"}]"));
+    mesh.get(GCP).engine.applyIntent(intent("i-2", "user/9", "[{\"op\":\"set\",\"field\":\"email\",\"value\":\"a@gcp\"}]"));
+
+    // WHEN the changes cross, each replica sees the conflict and resolves it
+    for (int i = 0; i < 3; i++) {
+      mesh.values().forEach(r -> r.drain.drainPending(100));
+    }
+
+    // THEN every replica shows the chosen value and no conflict remains
+    String aws = view(mesh.get(AWS), "user", "9");
+    assertThat(aws).contains("\"email\":\"a@gcp\"").doesNotContain("conflicts");
+    assertThat(view(mesh.get(AZURE), "user", "9")).isEqualTo(aws);
+    assertThat(view(mesh.get(GCP), "user", "9")).isEqualTo(aws);
+    // GCP saw the conflict when AWS's write arrived; its resolution reached AWS with its own write,
+    // so AWS never had to show one.
+    assertThat(mesh.get(GCP).conflicts.conflicts()).isNotEmpty();
+  }
+
   /** Stands for the process dying: an Error, so no cleanup code in the engine runs. */
   static final class ProcessDied extends Error {}
 }

@@ -3,7 +3,7 @@ package dev.syncline.core;
 import dev.syncline.core.clock.Clock;
 import dev.syncline.core.clock.HybridLogicalClock;
 import dev.syncline.core.crdt.ConflictHandler;
-import dev.syncline.core.event.ChangeEvents;
+import dev.syncline.core.memory.InProcessPeerClient;
 import dev.syncline.core.memory.InMemoryConflictSink;
 import dev.syncline.core.memory.InMemoryDeadLetterSink;
 import dev.syncline.core.memory.InMemoryDedupeStore;
@@ -12,7 +12,6 @@ import dev.syncline.core.memory.InMemoryRecordStore;
 import dev.syncline.core.outbox.Backoff;
 import dev.syncline.core.outbox.OutboxDrain;
 import dev.syncline.core.port.DedupeStore;
-import dev.syncline.core.port.Delivery;
 import dev.syncline.core.port.Peer;
 import dev.syncline.core.port.PeerClient;
 import dev.syncline.core.port.RecordStore;
@@ -41,7 +40,7 @@ public final class TestReplica {
   public final OutboxDrain drain;
 
   private TestReplica(String id, List<String> peers, AtomicLong time, Map<String, TestReplica> world,
-      RecordStore storeOverride, DedupeStore dedupeOverride) {
+      RecordStore storeOverride, DedupeStore dedupeOverride, ConflictHandler handler) {
     this.id = id;
     this.time = time;
     Clock clock = time::get;
@@ -56,12 +55,9 @@ public final class TestReplica {
             new HybridLogicalClock(clock, Duration.ofMinutes(5).toMillis()),
             metrics,
             conflicts,
-            ConflictHandler.KEEP_SIBLINGS);
+            handler);
     PeerClient inProcess =
-        (peer, change) -> {
-          world.get(peer.replica()).engine.applyChange(ChangeEvents.read(change));
-          return new Delivery.Delivered();
-        };
+        new InProcessPeerClient(id, replica -> world.get(replica).engine, InProcessPeerClient.newLinkState());
     this.drain =
         new OutboxDrain(id, peerList, storeOverride != null ? storeOverride : records, inProcess, deadLetters, clock,
             metrics, Backoff.standard(), Duration.ofDays(7), new SplittableRandom(1));
@@ -69,17 +65,22 @@ public final class TestReplica {
 
   /** Three replicas that forward to each other in process. */
   public static Map<String, TestReplica> mesh(AtomicLong time, String... ids) {
+    return mesh(time, ConflictHandler.KEEP_SIBLINGS, ids);
+  }
+
+  /** Replicas that forward to each other in process and resolve conflicts with {@code handler}. */
+  public static Map<String, TestReplica> mesh(AtomicLong time, ConflictHandler handler, String... ids) {
     Map<String, TestReplica> world = new java.util.TreeMap<>();
     for (String id : ids) {
       List<String> peers = new ArrayList<>(List.of(ids));
       peers.remove(id);
-      world.put(id, new TestReplica(id, peers, time, world, null, null));
+      world.put(id, new TestReplica(id, peers, time, world, null, null, handler));
     }
     return world;
   }
 
   /** A lone replica with peers that are never reached, over the given stores. */
   public static TestReplica alone(String id, AtomicLong time, RecordStore records, DedupeStore dedupe) {
-    return new TestReplica(id, List.of(), time, Map.of(), records, dedupe);
+    return new TestReplica(id, List.of(), time, Map.of(), records, dedupe, ConflictHandler.KEEP_SIBLINGS);
   }
 }

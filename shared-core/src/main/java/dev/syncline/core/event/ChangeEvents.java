@@ -2,7 +2,9 @@ package dev.syncline.core.event;
 
 import dev.syncline.core.RecordKey;
 import dev.syncline.core.SynclineException;
+import dev.syncline.core.crdt.Conflict;
 import dev.syncline.core.crdt.Dot;
+import dev.syncline.core.crdt.JsonValue;
 import dev.syncline.core.crdt.RecordState;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
@@ -125,6 +127,37 @@ public final class ChangeEvents {
     } catch (CloudEventRWException | IllegalArgumentException | IllegalStateException e) {
       throw SynclineException.malformed("not a CloudEvent: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The {@code dev.syncline.record.conflict.v1} event for a conflict, for sinks that publish
+   * conflicts to a bus: data {@code {"entity","id","field","values":[winner first],"replica"}}.
+   */
+  public static CloudEvent conflictEvent(Conflict conflict, long timeMillis) {
+    StringBuilder data = new StringBuilder(128);
+    data.append("{\"entity\":").append(quote(conflict.key().entity()))
+        .append(",\"id\":").append(quote(conflict.key().id()))
+        .append(",\"field\":").append(quote(conflict.field()))
+        .append(",\"values\":[");
+    for (int i = 0; i < conflict.values().size(); i++) {
+      data.append(i == 0 ? "" : ",").append(conflict.values().get(i).json());
+    }
+    data.append("],\"replica\":").append(quote(conflict.replica())).append('}');
+    String id = conflict.replica() + ":" + conflict.key().subject() + ":" + conflict.field() + ":" + timeMillis;
+    return CloudEventBuilder.v1()
+        .withId(id)
+        .withSource(URI.create(SOURCE_PREFIX + conflict.replica()))
+        .withType(CONFLICT_TYPE)
+        .withSubject(conflict.key().subject())
+        .withTime(OffsetDateTime.ofInstant(Instant.ofEpochMilli(timeMillis), ZoneOffset.UTC))
+        .withDataContentType("application/json")
+        .withExtension("partitionkey", conflict.key().subject())
+        .withData(data.toString().getBytes(StandardCharsets.UTF_8))
+        .build();
+  }
+
+  private static String quote(String s) {
+    return JsonValue.ofString(s).json();
   }
 
   /** A W3C traceparent derived from the change id, for changes whose write carried none. */

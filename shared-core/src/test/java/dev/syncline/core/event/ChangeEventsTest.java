@@ -65,6 +65,20 @@ class ChangeEventsTest {
         .hasMessageContaining("syncline-delta/1");
   }
 
+  @Test
+  void conflictEvent_carriesTheValuesWinnerFirst() {
+    dev.syncline.core.crdt.Conflict conflict = new dev.syncline.core.crdt.Conflict(Samples.USER_42, "email",
+        java.util.List.of(dev.syncline.core.crdt.JsonValue.ofString("z@x"), dev.syncline.core.crdt.JsonValue.ofString("a@x")),
+        "gcp-us-east4");
+
+    CloudEvent event = ChangeEvents.conflictEvent(conflict, 1_764_158_400_000L);
+
+    assertThat(event.getType()).isEqualTo("dev.syncline.record.conflict.v1");
+    assertThat(event.getSubject()).isEqualTo("user/42");
+    assertThat(new String(event.getData().toBytes(), java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo("{\"entity\":\"user\",\"id\":\"42\",\"field\":\"email\",\"values\":[\"z@x\",\"a@x\"],\"replica\":\"gcp-us-east4\"}");
+  }
+
   private static Map<String, String> upperCased(Map<String, String> headers) {
     Map<String, String> out = new java.util.LinkedHashMap<>();
     headers.forEach((k, v) -> out.put(k.toUpperCase(java.util.Locale.ROOT), v));
