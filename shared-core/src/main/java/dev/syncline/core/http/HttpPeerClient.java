@@ -1,0 +1,261 @@
+package dev.syncline.core.http;
+
+import dev.syncline.core.clock.Clock;
+import dev.syncline.core.event.ChangeEvents;
+import dev.syncline.core.event.ChangeEvents.HttpMessage;
+import dev.syncline.core.port.Delivery;
+import dev.syncline.core.port.Peer;
+import dev.syncline.core.port.PeerClient;
+import io.cloudevents.CloudEvent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Sends replicated changes to peers over HTTPS with the JDK's {@link HttpClient}: one signed
+ * {@code POST {ingress}/events} per change, the CloudEvent in binary mode, {@code webhook-id} =
+ * the event id, {@code webhook-timestamp} from the {@link Clock}, signed with the current (first)
+ * secret. Thread-safe; build one per function instance and reuse it.
+ *
+ * <p>Answers map to {@link Delivery}: 2xx is {@code Delivered}; 400, 413 and 415 are {@code
+ * Refused} (with the problem's {@code title}, if any); every other status, a timeout or any
+ * network failure is {@code Retry}. Network failures never throw.
+ *
+ * <p>Peer URLs must be {@code https://}. Plain {@code http://} is allowed only when the client
+ * is built with {@link Builder#allowPlainHttpToLoopback} and the host is a loopback address
+ * ({@code 127.0.0.0/8}, {@code ::1} or {@code localhost}), for tests. Redirects are not followed
+ * and HTTP/1.1 is used (what every function host and emulator proxy speaks).
+ */
+public final class HttpPeerClient implements PeerClient {
+
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+  /** At most this much of an error answer is read, for its problem title. */
+  private static final int MAX_ANSWER_BYTES = 8 * 1024;
+  private static final int MAX_REASON = 200;
+  private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+
+  private final String secret;
+  private final Clock clock;
+  private final boolean plainHttpToLoopback;
+  private final Duration requestTimeout;
+  private final HttpClient http;
+
+  private HttpPeerClient(Builder b) {
+    this.secret = b.secrets.get(0);
+    this.clock = b.clock;
+    this.plainHttpToLoopback = b.plainHttpToLoopback;
+    this.requestTimeout = b.requestTimeout;
+    HttpClient.Builder http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(b.connectTimeout);
+    if (b.sslContext != null) {
+      http.sslContext(b.sslContext);
+    }
+    this.http = http.build();
+  }
+
+  /**
+   * Starts a client.
+   *
+   * @param secrets the replica's {@code whsec_} secrets; the first (current) one signs
+   * @param clock supplies {@code webhook-timestamp}
+   */
+  public static Builder builder(List<String> secrets, Clock clock) {
+    return new Builder(secrets, clock);
+  }
+
+  /** Options of an {@link HttpPeerClient}; {@link #build} validates them. */
+  public static final class Builder {
+    private final List<String> secrets;
+    private final Clock clock;
+    private SSLContext sslContext;
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private boolean plainHttpToLoopback;
+    private List<Peer> peers = List.of();
+
+    private Builder(List<String> secrets, Clock clock) {
+      this.secrets = secrets == null ? List.of() : List.copyOf(secrets);
+      this.clock = clock;
+    }
+
+    /** Trust material for the peers' TLS, e.g. the local sandbox's own CA; default: the JDK's. */
+    public Builder sslContext(SSLContext context) {
+      this.sslContext = context;
+      return this;
+    }
+
+    /** How long connecting may take; default 2 s. */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = timeout;
+      return this;
+    }
+
+    /** How long a whole request may take until the answer's headers; default 10 s. */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = timeout;
+      return this;
+    }
+
+    /** Allows {@code http://} to loopback addresses only; for tests. Default: https only. */
+    public Builder allowPlainHttpToLoopback(boolean allow) {
+      this.plainHttpToLoopback = allow;
+      return this;
+    }
+
+    /** Peers whose URLs are checked when the client is built, so misconfiguration fails early. */
+    public Builder peers(List<Peer> peers) {
+      this.peers = List.copyOf(peers);
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException if there is no secret, a secret is malformed, a timeout is
+     *     not positive, or a peer's URL is not permitted
+     */
+    public HttpPeerClient build() {
+      if (secrets.isEmpty() || clock == null) {
+        throw new IllegalArgumentException("a clock and at least one webhook secret are required");
+      }
+      secrets.forEach(WebhookSignature::key);
+      if (!isPositive(connectTimeout) || !isPositive(requestTimeout)) {
+        throw new IllegalArgumentException("timeouts must be positive");
+      }
+      for (Peer peer : peers) {
+        requirePermitted(peer, plainHttpToLoopback);
+      }
+      return new HttpPeerClient(this);
+    }
+
+    private static boolean isPositive(Duration d) {
+      return d != null && !d.isNegative() && !d.isZero();
+    }
+  }
+
+  /**
+   * Delivers one change.
+   *
+   * @throws IllegalArgumentException if the peer's URL is not permitted: a configuration error,
+   *     never a network failure
+   */
+  @Override
+  public Delivery deliver(Peer peer, CloudEvent change) {
+    URI target = eventsUrl(requirePermitted(peer, plainHttpToLoopback));
+    HttpMessage message = ChangeEvents.toBinary(change);
+    long seconds = Math.floorDiv(clock.millis(), 1000L);
+    java.net.http.HttpRequest.Builder request =
+        java.net.http.HttpRequest.newBuilder(target)
+            .timeout(requestTimeout)
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(message.body()));
+    message.headers().forEach(request::header);
+    request
+        .header(WebhookSignature.ID_HEADER, change.getId())
+        .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(seconds))
+        .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secret, change.getId(), seconds, message.body()));
+    try {
+      java.net.http.HttpResponse<InputStream> response = http.send(request.build(), BodyHandlers.ofInputStream());
+      int status = response.statusCode();
+      byte[] answer = readAtMost(response.body());
+      if (status >= 200 && status < 300) {
+        return new Delivery.Delivered();
+      }
+      if (status == 400 || status == 413 || status == 415) {
+        return new Delivery.Refused(status, cut(Problem.titleOf(answer).orElse("HTTP " + status)));
+      }
+      return new Delivery.Retry("HTTP " + status);
+    } catch (IOException e) {
+      return new Delivery.Retry(cut(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Delivery.Retry("interrupted");
+    }
+  }
+
+  /**
+   * Checks that a peer may be sent to: {@code https://}, or {@code http://} to a loopback address
+   * when {@code plainHttpToLoopback}; no user info, query or fragment.
+   *
+   * @return the peer's ingress URL
+   * @throws IllegalArgumentException naming the peer and the rule it breaks
+   */
+  public static URI requirePermitted(Peer peer, boolean plainHttpToLoopback) {
+    URI url = peer.ingress();
+    String scheme = url.getScheme().toLowerCase(Locale.ROOT);
+    if (url.getRawUserInfo() != null || url.getRawQuery() != null || url.getRawFragment() != null) {
+      throw new IllegalArgumentException(
+          "peer " + peer.replica() + ": ingress URL must not carry user info, a query or a fragment");
+    }
+    if (scheme.equals("https")) {
+      return url;
+    }
+    if (scheme.equals("http") && plainHttpToLoopback && isLoopback(url.getHost())) {
+      return url;
+    }
+    throw new IllegalArgumentException(
+        "peer " + peer.replica() + ": ingress URL must be https:// (plain http:// only to a loopback"
+            + " address, and only when explicitly allowed for tests)");
+  }
+
+  /** True for {@code localhost} and literal loopback addresses; never resolves a name. */
+  static boolean isLoopback(String host) {
+    if (host == null) {
+      return false;
+    }
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    var v4 = IPV4.matcher(host);
+    if (v4.matches()) {
+      for (int i = 1; i <= 4; i++) {
+        if (Integer.parseInt(v4.group(i)) > 255) {
+          return false;
+        }
+      }
+      return v4.group(1).equals("127");
+    }
+    if (host.startsWith("[") && host.endsWith("]")) {
+      try {
+        // A bracketed literal is parsed, never looked up.
+        return InetAddress.getByName(host.substring(1, host.length() - 1)).isLoopbackAddress();
+      } catch (UnknownHostException e) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The start of an answer's body, read so that the connection can be reused. Reading is not
+   * covered by the request timeout (which ends with the answer's headers); ingresses answer small
+   * bodies at once.
+   */
+  private static byte[] readAtMost(InputStream body) {
+    try (InputStream in = body) {
+      return in.readNBytes(MAX_ANSWER_BYTES);
+    } catch (IOException e) {
+      return new byte[0];
+    }
+  }
+
+  private static URI eventsUrl(URI ingress) {
+    String base = ingress.toString();
+    return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/events");
+  }
+
+  private static String cut(String reason) {
+    return reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason;
+  }
+}

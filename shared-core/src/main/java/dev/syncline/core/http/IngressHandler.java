@@ -1,0 +1,295 @@
+package dev.syncline.core.http;
+
+import dev.syncline.core.ApplyOutcome;
+import dev.syncline.core.RecordKey;
+import dev.syncline.core.SyncEngine;
+import dev.syncline.core.SynclineException;
+import dev.syncline.core.event.ChangeEvents;
+import dev.syncline.core.event.ChangeEvents.RemoteChange;
+import dev.syncline.core.event.IntentParser;
+import dev.syncline.core.event.ViewCodec;
+import dev.syncline.core.event.WriteIntent;
+import dev.syncline.core.http.WebhookVerifier.Verification;
+import io.cloudevents.CloudEvent;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTPS ingress of a replica (DESIGN section 6), the same on every cloud: each cloud's HTTP
+ * trigger maps its native request to an {@link HttpRequest}, calls {@link #handle} and maps the
+ * {@link HttpResponse} back. Thread-safe.
+ *
+ * <ul>
+ *   <li>{@code POST /events}: a CloudEvent in binary or structured mode. A replicated change
+ *       ({@value ChangeEvents#TYPE}) is merged; a write intent ({@value WriteIntent#TYPE}) is
+ *       applied exactly once, so apps and tests may publish intents over signed HTTPS too. Checks
+ *       run in this order, and the first that fails answers: body at most {@value
+ *       #MAX_BODY_BYTES} bytes (413); signature (401, before anything is parsed); content type
+ *       (415: {@code application/cloudevents+json}, {@code application/json}, or binary mode
+ *       with {@code ce-specversion} and a JSON content type); the event (400); {@code webhook-id}
+ *       equal to the event id (401: the signature must vouch for this very event). Then 200
+ *       {@code {"outcome":"applied"|"duplicate"}} once the write is durable; 400 if the intent
+ *       does not fit the schema; 503 with {@code Retry-After} while a duplicate is in progress
+ *       or the store is unavailable.
+ *   <li>{@code GET /records/{entity}/{id}}: signed like a POST with an empty body and any unique
+ *       {@code webhook-id}; 200 with the view, 404 if the record was never written here, 400 for
+ *       an invalid address.
+ *   <li>{@code OPTIONS /events} with {@code WebHook-Request-Origin}: the CloudEvents webhook
+ *       abuse-protection handshake, answered 200 with {@code WebHook-Allowed-Origin} and {@code
+ *       WebHook-Allowed-Rate: *}. It is NOT signed: the handshake is how a sender learns that it
+ *       may deliver at all, before any secret is used; it reveals nothing and changes nothing.
+ * </ul>
+ *
+ * <p>Errors are RFC 9457 problems ({@link Problem}). Bad input never reaches the store and never
+ * answers 500; only unexpected failures do, without details (they are logged). At most {@code
+ * maxInFlight} requests are handled at once by this instance; more are answered 503 with {@code
+ * Retry-After: 1} at once.
+ */
+public final class IngressHandler {
+
+  /** The largest body accepted (256 KiB). */
+  public static final int MAX_BODY_BYTES = 256 * 1024;
+
+  /** The default limit of concurrent requests per handler instance. */
+  public static final int DEFAULT_MAX_IN_FLIGHT = 64;
+
+  private static final Logger log = LoggerFactory.getLogger(IngressHandler.class);
+  private static final String EVENTS = "/events";
+  private static final String RECORDS = "/records/";
+  private static final Pattern ORIGIN = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,255}");
+  private static final String RETRY_AFTER = "Retry-After";
+
+  private final SyncEngine engine;
+  private final WebhookVerifier verifier;
+  private final Semaphore inFlight;
+
+  /** A handler allowing {@value #DEFAULT_MAX_IN_FLIGHT} requests in flight. */
+  public IngressHandler(SyncEngine engine, WebhookVerifier verifier) {
+    this(engine, verifier, DEFAULT_MAX_IN_FLIGHT);
+  }
+
+  /**
+   * @param engine the replica's engine
+   * @param verifier checks every request's signature (with the replica's current secrets)
+   * @param maxInFlight how many requests this instance handles at once before answering 503
+   * @throws IllegalArgumentException if {@code maxInFlight} is not positive
+   */
+  public IngressHandler(SyncEngine engine, WebhookVerifier verifier, int maxInFlight) {
+    if (engine == null || verifier == null || maxInFlight < 1) {
+      throw new IllegalArgumentException("an engine, a verifier and a positive maxInFlight are required");
+    }
+    this.engine = engine;
+    this.verifier = verifier;
+    this.inFlight = new Semaphore(maxInFlight);
+  }
+
+  /** Answers one request. Never throws. */
+  public HttpResponse handle(HttpRequest request) {
+    if (!inFlight.tryAcquire()) {
+      return Problem.of(503, "overloaded", "Too many requests in flight", null)
+          .toResponse(Map.of(RETRY_AFTER, "1"));
+    }
+    try {
+      return route(request);
+    } catch (SynclineException e) {
+      return failure(e);
+    } catch (RuntimeException e) {
+      log.error("ingress failed unexpectedly on {} {}", request.method(), routeOf(request.path()), e);
+      return Problem.of(500, "internal", "Internal error", null).toResponse();
+    } finally {
+      inFlight.release();
+    }
+  }
+
+  private HttpResponse route(HttpRequest request) {
+    String path = request.path();
+    int query = path.indexOf('?');
+    if (query >= 0) {
+      path = path.substring(0, query);
+    }
+    String method = request.method();
+    if (path.equals(EVENTS)) {
+      switch (method) {
+        case "POST":
+          return postEvent(request);
+        case "OPTIONS":
+          return handshake(request);
+        default:
+          return methodNotAllowed("POST, OPTIONS");
+      }
+    }
+    if (path.startsWith(RECORDS) && path.indexOf('/', RECORDS.length()) > 0) {
+      return method.equals("GET") ? getRecord(request, path.substring(RECORDS.length())) : methodNotAllowed("GET");
+    }
+    return Problem.of(404, "not-found", "Not found", "no such resource").toResponse();
+  }
+
+  private HttpResponse postEvent(HttpRequest request) {
+    Optional<HttpResponse> refused = tooLargeOrUnsigned(request);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
+    byte[] body = request.body();
+    Optional<Map<String, String>> eventHeaders = eventHeaders(request);
+    if (eventHeaders.isEmpty()) {
+      return Problem.of(415, "unsupported-media-type", "Unsupported content type",
+              "send application/cloudevents+json, application/json, or binary mode with a JSON content type")
+          .toResponse();
+    }
+    Supplier<ApplyOutcome> apply;
+    try {
+      CloudEvent event = ChangeEvents.fromHttp(eventHeaders.get(), body);
+      if (!event.getId().equals(request.headers().get(WebhookSignature.ID_HEADER))) {
+        return unauthorized("webhook-id must equal the CloudEvent id");
+      }
+      apply = command(event);
+    } catch (SynclineException e) {
+      return failure(e);
+    } catch (RuntimeException e) {
+      // Only input reaches the parsers here, so whatever they throw is bad input.
+      log.warn("event parsing failed with {}; answered 400", e.getClass().getName());
+      return Problem.of(400, "malformed-event", "Malformed event", "not a valid CloudEvent").toResponse();
+    }
+    return answer(apply.get());
+  }
+
+  /** Reads the event into the engine call it asks for; nothing is applied yet. */
+  private Supplier<ApplyOutcome> command(CloudEvent event) {
+    switch (event.getType()) {
+      case ChangeEvents.TYPE:
+        RemoteChange change = ChangeEvents.read(event);
+        return () -> engine.applyChange(change);
+      case WriteIntent.TYPE:
+        WriteIntent intent = IntentParser.parse(event);
+        return () -> engine.applyIntent(intent);
+      default:
+        throw SynclineException.malformed("type must be " + ChangeEvents.TYPE + " or " + WriteIntent.TYPE);
+    }
+  }
+
+  private HttpResponse answer(ApplyOutcome outcome) {
+    if (outcome instanceof ApplyOutcome.Rejected rejected) {
+      return Problem.of(400, "schema-violation", "Schema violation", rejected.reason()).toResponse();
+    }
+    if (outcome instanceof ApplyOutcome.InProgress busy) {
+      long seconds = Math.max(1, (busy.retryAfterMillis() + 999) / 1000);
+      return Problem.of(503, "in-progress", "Duplicate in progress", "the same intent is being applied")
+          .toResponse(Map.of(RETRY_AFTER, Long.toString(seconds)));
+    }
+    return HttpResponse.json(200, "{\"outcome\":\"" + outcome.outcome() + "\"}");
+  }
+
+  private HttpResponse getRecord(HttpRequest request, String subject) {
+    Optional<HttpResponse> refused = tooLargeOrUnsigned(request);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
+    RecordKey key;
+    try {
+      key = RecordKey.fromSubject(subject);
+    } catch (IllegalArgumentException e) {
+      return Problem.of(400, "invalid-record-address", "Invalid record address", e.getMessage()).toResponse();
+    }
+    return engine.view(key)
+        .map(view -> HttpResponse.json(200, ViewCodec.encode(view)))
+        .orElseGet(() -> Problem.of(404, "record-not-found", "Record not found", null).toResponse());
+  }
+
+  private HttpResponse handshake(HttpRequest request) {
+    Optional<String> origin = request.header("WebHook-Request-Origin");
+    if (origin.isEmpty() || !ORIGIN.matcher(origin.get()).matches()) {
+      return Problem.of(400, "handshake", "Bad webhook handshake", "WebHook-Request-Origin must be a host name")
+          .toResponse();
+    }
+    return new HttpResponse(
+        200,
+        Map.of("WebHook-Allowed-Origin", origin.get(), "WebHook-Allowed-Rate", "*", "Allow", "POST, OPTIONS"),
+        null);
+  }
+
+  /** The 413 or 401 a request gets before anything is read from its body, if any. */
+  private Optional<HttpResponse> tooLargeOrUnsigned(HttpRequest request) {
+    long declared = request.header("Content-Length").map(IngressHandler::parseLength).orElse(0L);
+    if (request.bodyLength() > MAX_BODY_BYTES || declared > MAX_BODY_BYTES) {
+      return Optional.of(
+          Problem.of(413, "too-large", "Body too large", "at most " + MAX_BODY_BYTES + " bytes").toResponse());
+    }
+    if (verifier.verify(request.headers(), request.body()) instanceof Verification.Failed failed) {
+      return Optional.of(unauthorized(failed.check().description()));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The headers to read the event with, or empty if its content type is not accepted. Structured
+   * mode sent as plain {@code application/json} (no {@code ce-specversion}) is read as {@code
+   * application/cloudevents+json}. Batch mode is not supported.
+   */
+  private static Optional<Map<String, String>> eventHeaders(HttpRequest request) {
+    String type = request.header("Content-Type").map(IngressHandler::mediaType).orElse("");
+    boolean binary = request.header("ce-specversion").isPresent();
+    if (type.equals("application/cloudevents+json") || (type.equals("application/json") && !binary)) {
+      TreeMap<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      headers.putAll(request.headers());
+      headers.put("Content-Type", "application/cloudevents+json");
+      return Optional.of(headers);
+    }
+    boolean json = type.equals("application/json") || type.endsWith("+json");
+    if (binary && json && !type.startsWith("application/cloudevents")) {
+      return Optional.of(request.headers());
+    }
+    return Optional.empty();
+  }
+
+  private HttpResponse failure(SynclineException e) {
+    switch (e.kind()) {
+      case MALFORMED:
+        return Problem.of(400, "malformed-event", "Malformed event", e.getMessage()).toResponse();
+      case SCHEMA_VIOLATION:
+        return Problem.of(400, "schema-violation", "Schema violation", e.getMessage()).toResponse();
+      case TOO_LARGE:
+        return Problem.of(413, "too-large", "Record too large", null).toResponse();
+      default:
+        if (e.isTransient()) {
+          log.warn("ingress answered 503: {}", e.kind());
+          return Problem.of(503, "unavailable", "Temporarily unavailable", null)
+              .toResponse(Map.of(RETRY_AFTER, "1"));
+        }
+        log.error("ingress failed with {}", e.kind(), e);
+        return Problem.of(500, "internal", "Internal error", null).toResponse();
+    }
+  }
+
+  private static HttpResponse unauthorized(String detail) {
+    return Problem.of(401, "invalid-signature", "Invalid webhook signature", detail).toResponse();
+  }
+
+  private static HttpResponse methodNotAllowed(String allow) {
+    return Problem.of(405, "method-not-allowed", "Method not allowed", "allowed: " + allow)
+        .toResponse(Map.of("Allow", allow));
+  }
+
+  private static String mediaType(String contentType) {
+    return contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+  }
+
+  private static long parseLength(String value) {
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return 0L;
+    }
+  }
+
+  /** The route a path falls under, for logs: record ids stay out of them. */
+  private static String routeOf(String path) {
+    return path.startsWith(RECORDS) ? "/records/..." : path.equals(EVENTS) ? EVENTS : "(other)";
+  }
+}

@@ -1,0 +1,469 @@
+package dev.syncline.core.http;
+
+import static dev.syncline.core.http.IngressFixture.assertProblem;
+import static dev.syncline.core.http.IngressFixture.intent;
+import static dev.syncline.core.http.IngressFixture.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.syncline.core.RecordKey;
+import dev.syncline.core.SynclineException;
+import dev.syncline.core.crdt.EntitySchema;
+import dev.syncline.core.crdt.JsonValue;
+import dev.syncline.core.crdt.Op;
+import dev.syncline.core.crdt.Schemas;
+import dev.syncline.core.event.ChangeEvents;
+import dev.syncline.core.event.ChangeEvents.HttpMessage;
+import dev.syncline.core.event.WriteIntent;
+import dev.syncline.core.port.RecordStore;
+import dev.syncline.core.port.StoredRecord;
+import dev.syncline.core.port.Versioned;
+import io.cloudevents.CloudEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class IngressHandlerTest {
+
+  static final RecordKey USER_42 = new RecordKey("user", "42");
+
+  final IngressFixture replica = new IngressFixture();
+
+  CloudEvent emailChange(String changeId) {
+    return replica.change(
+        changeId, USER_42, new Op.Set("email", JsonValue.ofString("a@b")), new Op.Incr("logins", 3));
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  // --- happy paths ---------------------------------------------------------------------------
+
+  @Test
+  void post_appliesChange_inBinaryMode_andGetShowsTheView() {
+    // GIVEN a change signed and sent in binary mode
+    HttpRequest request = replica.binary(emailChange("chg-1"));
+    // WHEN it is posted
+    HttpResponse response = replica.handler.handle(request);
+    // THEN it is applied, and the view shows it
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.header("Content-Type")).contains("application/json");
+    assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("{\"outcome\":\"applied\"}");
+    HttpResponse view = replica.handler.handle(replica.get("/records/user/42"));
+    assertThat(view.status()).isEqualTo(200);
+    assertThat(view.header("content-type")).contains("application/json");
+    assertThat(new String(view.body(), StandardCharsets.UTF_8))
+        .isEqualTo(
+            "{\"entity\":\"user\",\"id\":\"42\",\"exists\":true,"
+                + "\"fields\":{\"email\":\"a@b\",\"logins\":3},\"version\":{\"aws-us-east-1\":2}}");
+  }
+
+  @Test
+  void post_appliesChange_inStructuredMode() {
+    // GIVEN a change sent as application/cloudevents+json
+    HttpRequest request = replica.structured(emailChange("chg-1"));
+    assertThat(request.header("content-type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/cloudevents+json"));
+    // WHEN it is posted
+    HttpResponse response = replica.handler.handle(request);
+    // THEN it is applied
+    assertThat(json(response).get("outcome").asText()).isEqualTo("applied");
+    assertThat(json(replica.handler.handle(replica.get("/records/user/42"))).at("/fields/email").asText())
+        .isEqualTo("a@b");
+  }
+
+  @Test
+  void post_readsStructuredMode_sentAsPlainApplicationJson() {
+    // GIVEN a structured event whose sender labels it application/json
+    HttpMessage message = ChangeEvents.toStructured(emailChange("chg-1"));
+    HttpRequest request =
+        replica.signed("POST", "/events", "chg-1", Map.of("Content-Type", "application/json; charset=utf-8"),
+            message.body(), IngressFixture.SECRET);
+    // WHEN it is posted THEN it is applied
+    assertThat(replica.handler.handle(request).status()).isEqualTo(200);
+    assertThat(replica.records.keys()).containsExactly(USER_42);
+  }
+
+  @Test
+  void post_answersDuplicate_whenTheSameChangeArrivesAgain() {
+    // GIVEN a change already applied
+    CloudEvent change = emailChange("chg-1");
+    replica.handler.handle(replica.binary(change));
+    byte[] before = replica.handler.handle(replica.get("/records/user/42")).body();
+    // WHEN it arrives again, in the other mode
+    HttpResponse response = replica.handler.handle(replica.structured(change));
+    // THEN it is a duplicate and the view is unchanged
+    assertThat(json(response).get("outcome").asText()).isEqualTo("duplicate");
+    assertThat(replica.handler.handle(replica.get("/records/user/42")).body()).isEqualTo(before);
+  }
+
+  @Test
+  void post_appliesWriteIntent_once() {
+    // GIVEN an app's write intent sent over signed HTTPS
+    CloudEvent intent = intent("signup-1", "user/7", "{\"ops\":[{\"op\":\"set\",\"field\":\"email\",\"value\":\"x@y\"},{\"op\":\"add\",\"field\":\"tags\",\"value\":\"new\"}]}");
+    // WHEN it is posted twice
+    HttpResponse first = replica.handler.handle(replica.structured(intent));
+    HttpResponse second = replica.handler.handle(replica.binary(intent));
+    // THEN it applies once, and the view shows it
+    assertThat(json(first).get("outcome").asText()).isEqualTo("applied");
+    assertThat(json(second).get("outcome").asText()).isEqualTo("duplicate");
+    JsonNode view = json(replica.handler.handle(replica.get("/records/user/7")));
+    assertThat(view.at("/fields/email").asText()).isEqualTo("x@y");
+    assertThat(view.at("/fields/tags/0").asText()).isEqualTo("new");
+    assertThat(replica.metrics.intentsApplied.get()).isEqualTo(1);
+  }
+
+  @Test
+  void post_acceptsTheSecondSecret_duringRotation() {
+    // GIVEN a change signed with the older of the two configured secrets
+    CloudEvent change = emailChange("chg-1");
+    HttpMessage message = ChangeEvents.toBinary(change);
+    HttpRequest request =
+        replica.signed("POST", "/events", "chg-1", message.headers(), message.body(), IngressFixture.OLD_SECRET);
+    // WHEN it is posted THEN it is applied
+    assertThat(replica.handler.handle(request).status()).isEqualTo(200);
+  }
+
+  // --- hostile input: each gets its 4xx and changes nothing -----------------------------------
+
+  @Test
+  void post_returns400_whenJsonIsMalformed() {
+    HttpRequest request =
+        replica.signed("POST", "/events", "e-1", Map.of("Content-Type", "application/cloudevents+json"),
+            utf8("{\"specversion\":\"1.0\",\"id\":"), IngressFixture.SECRET);
+    assertProblem(replica.handler.handle(request), 400);
+    assertThat(replica.records.keys()).isEmpty();
+  }
+
+  @Test
+  void post_returns400_whenStructuredCloudEventLacksRequiredAttributes() {
+    // GIVEN structured events without source, and without type
+    for (String body :
+        List.of(
+            "{\"specversion\":\"1.0\",\"id\":\"e-1\",\"type\":\"" + ChangeEvents.TYPE + "\",\"data\":{}}",
+            "{\"specversion\":\"1.0\",\"id\":\"e-1\",\"source\":\"/x\",\"data\":{}}",
+            "{\"id\":\"e-1\",\"source\":\"/x\",\"type\":\"" + ChangeEvents.TYPE + "\"}",
+            "[]")) {
+      HttpRequest request =
+          replica.signed("POST", "/events", "e-1", Map.of("Content-Type", "application/cloudevents+json"),
+              utf8(body), IngressFixture.SECRET);
+      // WHEN posted THEN 400
+      assertProblem(replica.handler.handle(request), 400);
+    }
+    assertThat(replica.records.keys()).isEmpty();
+  }
+
+  @Test
+  void post_returns400_whenBinaryCloudEventLacksRequiredAttributes() {
+    // GIVEN a binary-mode change without ce-source
+    HttpMessage message = ChangeEvents.toBinary(emailChange("chg-1"));
+    Map<String, String> headers = new LinkedHashMap<>(message.headers());
+    headers.remove("ce-source");
+    HttpRequest request = replica.signed("POST", "/events", "chg-1", headers, message.body(), IngressFixture.SECRET);
+    // WHEN posted THEN 400
+    assertProblem(replica.handler.handle(request), 400);
+    assertThat(replica.records.keys()).isEmpty();
+  }
+
+  @Test
+  void post_returns400_whenTheEventTypeIsUnknown() {
+    CloudEvent other =
+        io.cloudevents.core.builder.CloudEventBuilder.v1(emailChange("chg-1")).withType("com.example.other").build();
+    JsonNode problem = assertProblem(replica.handler.handle(replica.binary(other)), 400);
+    assertThat(problem.get("detail").asText()).contains(ChangeEvents.TYPE).contains(WriteIntent.TYPE);
+    assertThat(replica.records.keys()).isEmpty();
+  }
+
+  @Test
+  void post_returns400_whenTheDataIsNotADeltaOrIntent() {
+    // GIVEN a change whose data is not a delta, and an intent whose ops are not ops
+    CloudEvent badChange =
+        io.cloudevents.core.builder.CloudEventBuilder.v1(emailChange("chg-1")).withData(utf8("{\"format\":\"nope\"}")).build();
+    CloudEvent badIntent = intent("i-1", "user/7", "{\"ops\":[{\"op\":\"explode\"}]}");
+    CloudEvent badSubject = intent("i-2", "user", "{\"ops\":[{\"op\":\"delete\"}]}");
+    // WHEN posted THEN 400 each
+    assertProblem(replica.handler.handle(replica.binary(badChange)), 400);
+    assertProblem(replica.handler.handle(replica.structured(badIntent)), 400);
+    assertProblem(replica.handler.handle(replica.structured(badSubject)), 400);
+    assertThat(replica.records.keys()).isEmpty();
+  }
+
+  @Test
+  void post_returns400_whenTheIntentViolatesTheSchema() {
+    // GIVEN a replica where user.logins is declared a counter
+    IngressFixture strict =
+        new IngressFixture(Schemas.of(EntitySchema.of("user").counter("logins")), store -> store, 4);
+    CloudEvent intent = intent("i-1", "user/7", "{\"ops\":[{\"op\":\"set\",\"field\":\"logins\",\"value\":\"x\"}]}");
+    // WHEN an intent sets it like a register
+    JsonNode problem = assertProblem(strict.handler.handle(strict.structured(intent)), 400);
+    // THEN it is rejected and nothing is written
+    assertThat(problem.get("title").asText()).isEqualTo("Schema violation");
+    assertThat(strict.records.keys()).isEmpty();
+  }
+
+  @Test
+  void post_returns401_whenUnsigned() {
+    HttpMessage message = ChangeEvents.toBinary(emailChange("chg-1"));
+    JsonNode problem =
+        assertProblem(replica.handler.handle(new HttpRequest("POST", "/events", message.headers(), message.body())), 401);
+    assertThat(problem.get("detail").asText()).contains("required");
+    assertThat(replica.records.keys()).isEmpty();
+  }
+
+  @Test
+  void post_returns401_whenSignatureIsWrong() {
+    // GIVEN a change signed with a secret the replica does not hold
+    HttpMessage message = ChangeEvents.toBinary(emailChange("chg-1"));
+    HttpRequest request =
+        replica.signed("POST", "/events", "chg-1", message.headers(), message.body(), IngressFixture.secret((byte) 1));
+    // WHEN posted THEN 401, and the answer does not leak the secrets
+    HttpResponse response = replica.handler.handle(request);
+    assertProblem(response, 401);
+    assertThat(new String(response.body(), StandardCharsets.UTF_8))
+        .doesNotContain(IngressFixture.SECRET.substring(6))
+        .doesNotContain(IngressFixture.OLD_SECRET.substring(6));
+    assertThat(replica.records.keys()).isEmpty();
+  }
+
+  @Test
+  void post_returns401_whenTheBodyWasTamperedWith() {
+    // GIVEN a correctly signed intent whose body is altered in transit, even into invalid JSON
+    HttpRequest signed = replica.structured(intent("i-1", "user/7", "{\"ops\":[{\"op\":\"delete\"}]}"));
+    HttpRequest tampered = new HttpRequest("POST", "/events", signed.headers(), utf8("{not json"));
+    // WHEN posted THEN 401: the signature is checked before the body is parsed
+    assertProblem(replica.handler.handle(tampered), 401);
+    assertThat(replica.records.keys()).isEmpty();
+  }
+
+  @Test
+  void post_returns401_whenReplayedOutsideTheWindow() {
+    // GIVEN a request signed now
+    HttpRequest request = replica.binary(emailChange("chg-1"));
+    // WHEN it is replayed 5 minutes and 1 second later
+    replica.now.addAndGet(301_000);
+    JsonNode problem = assertProblem(replica.handler.handle(request), 401);
+    // THEN it is refused
+    assertThat(problem.get("detail").asText()).contains("window");
+    assertThat(replica.records.keys()).isEmpty();
+  }
+
+  @Test
+  void post_returns401_whenWebhookIdDiffersFromTheEventId() {
+    // GIVEN a validly signed request whose webhook-id is not the CloudEvent id
+    HttpMessage message = ChangeEvents.toBinary(emailChange("chg-1"));
+    HttpRequest request =
+        replica.signed("POST", "/events", "another-id", message.headers(), message.body(), IngressFixture.SECRET);
+    // WHEN posted THEN 401
+    JsonNode problem = assertProblem(replica.handler.handle(request), 401);
+    assertThat(problem.get("detail").asText()).contains("webhook-id");
+    assertThat(replica.records.keys()).isEmpty();
+  }
+
+  @Test
+  void post_returns413_whenTheBodyIsOver256KiB_evenUnsigned() {
+    // GIVEN a signed body one byte over the limit, and an unsigned one
+    byte[] big = new byte[IngressHandler.MAX_BODY_BYTES + 1];
+    java.util.Arrays.fill(big, (byte) ' ');
+    Map<String, String> json = Map.of("Content-Type", "application/cloudevents+json");
+    HttpRequest signed = replica.signed("POST", "/events", "e-1", json, big, IngressFixture.SECRET);
+    HttpRequest unsigned = new HttpRequest("POST", "/events", json, big);
+    HttpRequest declared =
+        new HttpRequest("POST", "/events", Map.of("Content-Length", "9999999"), new byte[0]);
+    // WHEN posted THEN 413 each
+    assertProblem(replica.handler.handle(signed), 413);
+    assertProblem(replica.handler.handle(unsigned), 413);
+    assertProblem(replica.handler.handle(declared), 413);
+    assertThat(replica.records.keys()).isEmpty();
+  }
+
+  @Test
+  void post_returns415_whenTheContentTypeIsNotJson() {
+    // GIVEN a structured event labelled text/plain, one with no content type, and binary-mode XML
+    HttpMessage structured = ChangeEvents.toStructured(emailChange("chg-1"));
+    HttpMessage binary = ChangeEvents.toBinary(emailChange("chg-1"));
+    Map<String, String> xml = new LinkedHashMap<>(binary.headers());
+    xml.put("Content-Type", "application/xml");
+    for (HttpRequest request :
+        List.of(
+            replica.signed("POST", "/events", "chg-1", Map.of("Content-Type", "text/plain"), structured.body(), IngressFixture.SECRET),
+            replica.signed("POST", "/events", "chg-1", Map.of(), structured.body(), IngressFixture.SECRET),
+            replica.signed("POST", "/events", "chg-1", Map.of("Content-Type", "application/cloudevents-batch+json"), utf8("[]"), IngressFixture.SECRET),
+            replica.signed("POST", "/events", "chg-1", xml, binary.body(), IngressFixture.SECRET))) {
+      // WHEN posted THEN 415
+      assertProblem(replica.handler.handle(request), 415);
+    }
+    assertThat(replica.records.keys()).isEmpty();
+  }
+
+  // --- GET, OPTIONS, routing ------------------------------------------------------------------
+
+  @Test
+  void get_returns404_forARecordNeverWritten() {
+    assertProblem(replica.handler.handle(replica.get("/records/user/unknown")), 404);
+  }
+
+  @Test
+  void get_returns400_forAnInvalidAddress() {
+    assertProblem(replica.handler.handle(replica.get("/records/User/42")), 400);
+    assertProblem(replica.handler.handle(replica.get("/records/user/a/b")), 400);
+    assertProblem(replica.handler.handle(replica.get("/records/user/%2e%2e")), 400);
+  }
+
+  @Test
+  void get_returns401_whenUnsigned() {
+    // GIVEN a record that exists
+    replica.handler.handle(replica.binary(emailChange("chg-1")));
+    // WHEN it is read without a signature THEN 401
+    assertProblem(replica.handler.handle(new HttpRequest("GET", "/records/user/42", Map.of(), null)), 401);
+  }
+
+  @Test
+  void options_answersTheWebhookHandshake_unsigned() {
+    // GIVEN an abuse-protection handshake (CloudEvents HTTP webhook spec)
+    HttpRequest request =
+        new HttpRequest("OPTIONS", "/events", Map.of("WebHook-Request-Origin", "eventemitter.example.com"), null);
+    // WHEN handled
+    HttpResponse response = replica.handler.handle(request);
+    // THEN the origin is allowed at any rate
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.header("webhook-allowed-origin")).contains("eventemitter.example.com");
+    assertThat(response.header("WebHook-Allowed-Rate")).contains("*");
+  }
+
+  @Test
+  void options_returns400_withoutAnOrigin() {
+    assertProblem(replica.handler.handle(new HttpRequest("OPTIONS", "/events", Map.of(), null)), 400);
+    assertProblem(
+        replica.handler.handle(new HttpRequest("OPTIONS", "/events", Map.of("WebHook-Request-Origin", "a b\r\nX: y"), null)),
+        400);
+  }
+
+  @Test
+  void returns404_forAnUnknownPath() {
+    assertProblem(replica.handler.handle(replica.get("/admin")), 404);
+    assertProblem(replica.handler.handle(replica.get("/records/user")), 404);
+  }
+
+  @Test
+  void returns405_withAllow_forAWrongMethod() {
+    HttpResponse events = replica.handler.handle(new HttpRequest("PUT", "/events", Map.of(), null));
+    HttpResponse records = replica.handler.handle(new HttpRequest("DELETE", "/records/user/42", Map.of(), null));
+    assertProblem(events, 405);
+    assertThat(events.header("allow")).contains("POST, OPTIONS");
+    assertProblem(records, 405);
+    assertThat(records.header("Allow")).contains("GET");
+  }
+
+  // --- overload and failures ------------------------------------------------------------------
+
+  /** A record store whose loads wait until released. */
+  static final class BlockingStore implements RecordStore {
+    final RecordStore inner;
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    BlockingStore(RecordStore inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public Optional<Versioned> load(RecordKey key) {
+      entered.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return inner.load(key);
+    }
+
+    @Override
+    public long write(RecordKey key, StoredRecord record, long expectedVersion) {
+      return inner.write(key, record, expectedVersion);
+    }
+
+    @Override
+    public List<RecordKey> withPendingOutbox(int limit) {
+      return inner.withPendingOutbox(limit);
+    }
+  }
+
+  @Test
+  void returns503_withRetryAfter_whenTooManyRequestsAreInFlight() throws Exception {
+    // GIVEN a handler allowing one request in flight, busy with one
+    BlockingStore[] store = new BlockingStore[1];
+    IngressFixture busy =
+        new IngressFixture(Schemas.inferred(), s -> store[0] = new BlockingStore(s), 1);
+    CompletableFuture<HttpResponse> first =
+        CompletableFuture.supplyAsync(() -> busy.handler.handle(busy.get("/records/user/42")));
+    assertThat(store[0].entered.await(10, TimeUnit.SECONDS)).isTrue();
+    // WHEN a second request arrives
+    HttpResponse second = busy.handler.handle(busy.get("/records/user/42"));
+    // THEN it is turned away at once, and the first completes
+    assertProblem(second, 503);
+    assertThat(second.header("Retry-After")).contains("1");
+    store[0].release.countDown();
+    assertThat(first.get(10, TimeUnit.SECONDS).status()).isEqualTo(404);
+    assertThat(busy.handler.handle(busy.get("/records/user/42")).status()).isEqualTo(404);
+  }
+
+  @Test
+  void post_returns503_withRetryAfterRoundedUp_whileADuplicateIsInProgress() {
+    // GIVEN another invocation holding the lease of an intent for 1.5 s
+    CloudEvent event = intent("i-1", "user/7", "{\"ops\":[{\"op\":\"delete\"}]}");
+    String dedupeKey = new WriteIntent("/apps/signup", "i-1", new RecordKey("user", "7"), List.of(new Op.Delete())).dedupeKey();
+    long now = replica.now.get();
+    replica.dedupe.claim(dedupeKey, "other", now, now + 1_500, now + 60_000);
+    // WHEN the same intent is posted
+    HttpResponse response = replica.handler.handle(replica.structured(event));
+    // THEN retry in 2 s
+    assertProblem(response, 503);
+    assertThat(response.header("Retry-After")).contains("2");
+    assertThat(replica.records.keys()).isEmpty();
+  }
+
+  /** A record store that always fails with {@code failure}. */
+  static RecordStore failing(RuntimeException failure) {
+    return new RecordStore() {
+      @Override
+      public Optional<Versioned> load(RecordKey key) {
+        throw failure;
+      }
+
+      @Override
+      public long write(RecordKey key, StoredRecord record, long expectedVersion) {
+        throw failure;
+      }
+
+      @Override
+      public List<RecordKey> withPendingOutbox(int limit) {
+        throw failure;
+      }
+    };
+  }
+
+  @Test
+  void post_returns503_whenTheStoreIsUnavailable() {
+    IngressFixture down =
+        new IngressFixture(Schemas.inferred(), s -> failing(SynclineException.unavailable("store down", null)), 4);
+    HttpResponse response = down.handler.handle(down.binary(emailChange("chg-1")));
+    assertProblem(response, 503);
+    assertThat(response.header("Retry-After")).contains("1");
+  }
+
+  @Test
+  void post_returns500_withoutDetails_onAnUnexpectedFailure() {
+    IngressFixture broken =
+        new IngressFixture(Schemas.inferred(), s -> failing(new IllegalStateException("secret internals")), 4);
+    HttpResponse response = broken.handler.handle(broken.binary(emailChange("chg-1")));
+    JsonNode problem = assertProblem(response, 500);
+    assertThat(problem.has("detail")).isFalse();
+    assertThat(new String(response.body(), StandardCharsets.UTF_8)).doesNotContain("secret internals");
+  }
+}
