@@ -11,7 +11,6 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.message.MessageReader;
 import io.cloudevents.http.HttpMessageFactory;
 import io.cloudevents.jackson.JsonFormat;
-import io.cloudevents.rw.CloudEventRWException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -124,8 +123,9 @@ public final class ChangeEvents {
     try {
       MessageReader reader = HttpMessageFactory.createReader(ci, body);
       return reader.toEvent();
-    } catch (CloudEventRWException | IllegalArgumentException | IllegalStateException e) {
-      throw SynclineException.malformed("not a CloudEvent: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      // The SDK reports bad JSON and missing attributes with several exception types.
+      throw SynclineException.malformed("not a CloudEvent: " + Json.describe(e), e);
     }
   }
 

@@ -44,7 +44,7 @@ public final class IntentParser {
       return JSON.deserialize(json);
     } catch (RuntimeException e) {
       // The SDK reports bad JSON and missing attributes with several exception types.
-      throw SynclineException.malformed("not a structured-mode JSON CloudEvent: " + rootMessage(e), e);
+      throw SynclineException.malformed("not a structured-mode JSON CloudEvent: " + Json.describe(e), e);
     }
   }
 
@@ -76,16 +76,6 @@ public final class IntentParser {
         key,
         ops,
         traceparent == null ? null : traceparent.toString());
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = String.valueOf(root.getMessage());
-    int cut = message.indexOf('\n');
-    return cut < 0 ? message : message.substring(0, cut);
   }
 
   static boolean isJson(String contentType) {

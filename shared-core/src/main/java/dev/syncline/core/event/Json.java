@@ -25,6 +25,23 @@ final class Json {
 
   private Json() {}
 
+  /**
+   * Says why a parser failed without quoting the input: JSON syntax errors (whose messages can
+   * quote payload) become a fixed text; other messages (the CloudEvents SDK's, which name missing
+   * or invalid attributes) are kept to their first line, at most 160 characters.
+   */
+  static String describe(Throwable failure) {
+    Throwable root = failure;
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof com.fasterxml.jackson.core.JsonProcessingException) {
+        return "the body is not valid JSON";
+      }
+      root = t;
+    }
+    String message = String.valueOf(root.getMessage()).lines().findFirst().orElse("");
+    return message.length() > 160 ? message.substring(0, 160) + "..." : message;
+  }
+
   /** Parses bytes into a tree. @throws SynclineException MALFORMED if they are not one JSON value */
   static JsonNode parse(byte[] bytes, String what) {
     try {

@@ -22,7 +22,8 @@ import javax.net.ssl.SSLContext;
 
 /**
  * Sends replicated changes to peers over HTTPS with the JDK's {@link HttpClient}: one signed
- * {@code POST {ingress}/events} per change, the CloudEvent in binary mode, {@code webhook-id} =
+ * {@code POST {ingress}/events} per change, the CloudEvent in structured mode (so that the
+ * signature, which covers the body, covers every attribute, not only the data), {@code webhook-id} =
  * the event id, {@code webhook-timestamp} from the {@link Clock}, signed with the current (first)
  * secret. Thread-safe; build one per function instance and reuse it.
  *
@@ -154,7 +155,7 @@ public final class HttpPeerClient implements PeerClient {
   @Override
   public Delivery deliver(Peer peer, CloudEvent change) {
     URI target = eventsUrl(requirePermitted(peer, plainHttpToLoopback));
-    HttpMessage message = ChangeEvents.toBinary(change);
+    HttpMessage message = ChangeEvents.toStructured(change);
     long seconds = Math.floorDiv(clock.millis(), 1000L);
     java.net.http.HttpRequest.Builder request =
         java.net.http.HttpRequest.newBuilder(target)
