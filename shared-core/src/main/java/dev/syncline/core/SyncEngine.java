@@ -19,7 +19,9 @@ import dev.syncline.core.port.Peer;
 import dev.syncline.core.port.RecordStore;
 import dev.syncline.core.port.StoredRecord;
 import dev.syncline.core.port.Versioned;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -47,6 +49,9 @@ import org.slf4j.LoggerFactory;
 public final class SyncEngine {
 
   private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
+
+  /** Applied intents a record always remembers; older ones go once their completion is confirmed. */
+  static final int KEPT_INTENTS = 128;
 
   private final ReplicaConfig config;
   private final RecordStore records;
@@ -125,12 +130,7 @@ public final class SyncEngine {
    */
   public ApplyOutcome applyChange(RemoteChange change) {
     Hlc newest = change.delta().latest();
-    if (hlc.observe(newest)) {
-      metrics.clockSkew();
-      log.warn(
-          "clock skew: change {} from {} is stamped {} ms ahead of local time",
-          change.id(), change.origin(), newest.wall() - hlc.wallClock().millis());
-    }
+    boolean skewed = hlc.observe(newest); // counted once, if the change is merged
     for (int attempt = 1; attempt <= config.maxWriteAttempts(); attempt++) {
       Optional<Versioned> loaded = records.load(change.key());
       StoredRecord stored = loaded.map(Versioned::record).orElse(StoredRecord.EMPTY);
@@ -141,16 +141,24 @@ public final class SyncEngine {
         return new ApplyOutcome.Duplicate(change.key());
       }
       Causality causality = change.delta().context().compare(stored.state().context());
+      long written;
       try {
-        long written = records.write(change.key(), stored.withState(merged), version);
-        metrics.changeMerged(causality, Math.max(0, hlc.wallClock().millis() - change.timeMillis()));
-        reportConflicts(change.key(), stored.state(), merged);
-        return new ApplyOutcome.Applied(change.key(), written, change.delta());
+        written = records.write(change.key(), stored.withState(merged), version);
       } catch (SynclineException e) {
         if (e.kind() != SynclineException.Kind.CONCURRENT_MODIFICATION) {
           throw e;
         }
+        continue;
       }
+      metrics.changeMerged(causality, Math.max(0, hlc.wallClock().millis() - change.timeMillis()));
+      if (skewed) {
+        metrics.clockSkew();
+        log.warn(
+            "clock skew: change {} from {} is stamped {} ms ahead of local time",
+            change.id(), change.origin(), newest.wall() - hlc.wallClock().millis());
+      }
+      reportConflicts(change.key(), stored.state(), merged);
+      return new ApplyOutcome.Applied(change.key(), written, change.delta());
     }
     throw SynclineException.concurrentModification(
         "record " + change.key() + " kept changing; gave up after " + config.maxWriteAttempts() + " attempts");
@@ -192,15 +200,17 @@ public final class SyncEngine {
               mutation.state(),
               outboxWith(stored, mutation.delta(), key.subject() + "@" + (version + 1), now, traceparent),
               appliedWith(stored, dedupeKey, now));
+      long written;
       try {
-        long written = records.write(key, next, version);
-        reportConflicts(key, stored.state(), mutation.state());
-        return new ApplyOutcome.Applied(key, written, mutation.delta());
+        written = records.write(key, next, version);
       } catch (SynclineException e) {
         if (e.kind() != SynclineException.Kind.CONCURRENT_MODIFICATION) {
           throw e;
         }
+        continue;
       }
+      reportConflicts(key, stored.state(), mutation.state());
+      return new ApplyOutcome.Applied(key, written, mutation.delta());
     }
     throw SynclineException.concurrentModification(
         "record " + key + " kept changing; gave up after " + config.maxWriteAttempts() + " attempts");
@@ -221,6 +231,12 @@ public final class SyncEngine {
     return outbox;
   }
 
+  /**
+   * The record's applied-intent list after this write: the new key added, keys past the TTL
+   * dropped, and, beyond the newest {@value #KEPT_INTENTS}, keys dropped once the dedupe store
+   * confirms them completed (a key whose completion was never recorded, because the process died
+   * after the record write, stays until the TTL: it is the one a redelivery needs).
+   */
   private TreeMap<String, Long> appliedWith(StoredRecord stored, String dedupeKey, long now) {
     long horizon = now - config.dedupeTtl().toMillis();
     TreeMap<String, Long> applied = new TreeMap<>();
@@ -232,7 +248,24 @@ public final class SyncEngine {
     if (dedupeKey != null) {
       applied.put(dedupeKey, now);
     }
+    if (applied.size() > KEPT_INTENTS) {
+      List<Map.Entry<String, Long>> oldestFirst = new ArrayList<>(applied.entrySet());
+      oldestFirst.sort(Map.Entry.comparingByValue());
+      for (Map.Entry<String, Long> e : oldestFirst.subList(0, oldestFirst.size() - KEPT_INTENTS)) {
+        if (completedQuietly(e.getKey(), now)) {
+          applied.remove(e.getKey());
+        }
+      }
+    }
     return applied;
+  }
+
+  private boolean completedQuietly(String key, long now) {
+    try {
+      return dedupe.isCompleted(key, now);
+    } catch (SynclineException e) {
+      return false; // keep it; it is checked again on a later write
+    }
   }
 
   private void reportConflicts(RecordKey key, RecordState before, RecordState after) {
@@ -247,9 +280,14 @@ public final class SyncEngine {
       } catch (RuntimeException e) {
         log.warn("conflict sink failed for {} field {}", key, conflict.field(), e);
       }
-      List<Op> resolution = conflictHandler.resolve(conflict);
-      if (!resolution.isEmpty()) {
-        write(key, resolution, null, null);
+      try {
+        List<Op> resolution = conflictHandler.resolve(conflict);
+        if (!resolution.isEmpty()) {
+          write(key, resolution, null, null);
+        }
+      } catch (RuntimeException e) {
+        // The triggering write is durable; the conflict stays visible in the view.
+        log.warn("conflict handler failed for {} field {}", key, conflict.field(), e);
       }
     }
   }

@@ -56,7 +56,7 @@ class SyncEngineTest {
     assertThat(aws).contains("\"email\":\"ada@example.com\"").contains("\"phone\":\"+1-202-555-0143\"").doesNotContain("conflicts");
     assertThat(view(mesh.get(AZURE), "user", "42")).isEqualTo(aws);
     assertThat(view(mesh.get(GCP), "user", "42")).isEqualTo(aws);
-    assertThat(mesh.get(AWS).records.withPendingOutbox(10)).isEmpty();
+    assertThat(mesh.get(AWS).records.withDueOutbox(Long.MAX_VALUE, 10)).isEmpty();
   }
 
   @Test
@@ -128,6 +128,11 @@ class SyncEngineTest {
       public void release(String key, String token) {
         real.release(key, token);
       }
+
+      @Override
+      public boolean isCompleted(String key, long nowMillis) {
+        return real.isCompleted(key, nowMillis);
+      }
     };
     TestReplica replica = TestReplica.alone(AWS, time, records, crashing);
     WriteIntent pay = intent("pay-2", "account/9", "[{\"op\":\"incr\",\"field\":\"balance\",\"by\":5}]");
@@ -176,7 +181,7 @@ class SyncEngineTest {
 
     mesh.get(AWS).drain.drainPending(10);
 
-    assertThat(mesh.get(GCP).records.withPendingOutbox(10)).isEmpty();
+    assertThat(mesh.get(GCP).records.withDueOutbox(Long.MAX_VALUE, 10)).isEmpty();
     assertThat(mesh.get(GCP).metrics.changesMerged.get()).isEqualTo(1);
     assertThat(mesh.get(AZURE).metrics.changesMerged.get()).isEqualTo(1);
   }
@@ -203,6 +208,53 @@ class SyncEngineTest {
     // GCP saw the conflict when AWS's write arrived; its resolution reached AWS with its own write,
     // so AWS never had to show one.
     assertThat(mesh.get(GCP).conflicts.conflicts()).isNotEmpty();
+  }
+
+  @Test
+  void appliedIntents_stayBounded_onABusyRecord_butKeepIntentsWhoseCompletionWasNeverRecorded() {
+    InMemoryRecordStore records = new InMemoryRecordStore();
+    InMemoryDedupeStore real = new InMemoryDedupeStore();
+    AtomicBoolean crash = new AtomicBoolean(true);
+    DedupeStore crashingOnce = new DedupeStore() {
+      @Override
+      public Claim claim(String key, String token, long now, long leaseUntil, long expiresAt) {
+        return real.claim(key, token, now, leaseUntil, expiresAt);
+      }
+
+      @Override
+      public void complete(String key, long expiresAt) {
+        if (crash.getAndSet(false)) {
+          throw new ProcessDied();
+        }
+        real.complete(key, expiresAt);
+      }
+
+      @Override
+      public void release(String key, String token) {
+        real.release(key, token);
+      }
+
+      @Override
+      public boolean isCompleted(String key, long nowMillis) {
+        return real.isCompleted(key, nowMillis);
+      }
+    };
+    TestReplica replica = TestReplica.alone(AWS, time, records, crashingOnce);
+    // GIVEN the first intent's process dies after its record write
+    WriteIntent first = intent("first", "user/busy", "[{\"op\":\"incr\",\"field\":\"n\",\"by\":1}]");
+    assertThatThrownBy(() -> replica.engine.applyIntent(first)).isInstanceOf(ProcessDied.class);
+    // WHEN 1,000 more intents hit the same record, a minute apart
+    for (int i = 0; i < 1_000; i++) {
+      time.addAndGet(60_000);
+      replica.engine.applyIntent(intent("i-" + i, "user/busy", "[{\"op\":\"incr\",\"field\":\"n\",\"by\":1}]"));
+    }
+    // THEN the record remembers only the newest intents plus the one never completed...
+    var applied = records.load(new RecordKey("user", "busy")).orElseThrow().record().appliedIntents();
+    assertThat(applied).hasSize(SyncEngine.KEPT_INTENTS + 1).containsKey(first.dedupeKey());
+    // ...so its late redelivery is still recognized
+    assertThat(replica.engine.applyIntent(first)).isInstanceOf(ApplyOutcome.Duplicate.class);
+    assertThat(replica.engine.view(new RecordKey("user", "busy")).orElseThrow().fields().get("n"))
+        .isEqualTo(JsonValue.ofLong(1_001));
   }
 
   /** Stands for the process dying: an Error, so no cleanup code in the engine runs. */

@@ -30,7 +30,15 @@ public final class HybridLogicalClock {
   public synchronized Hlc stampAbove(Hlc floor) {
     Hlc base = Hlc.max(last, floor);
     long wall = wallClock.millis();
-    last = wall > base.wall() ? new Hlc(wall, 0) : new Hlc(base.wall(), base.logical() + 1);
+    if (wall > base.wall()) {
+      last = new Hlc(wall, 0);
+    } else if (base.logical() < Integer.MAX_VALUE) {
+      last = new Hlc(base.wall(), base.logical() + 1);
+    } else {
+      // The logical counter is exhausted (a stamp far ahead was observed, or a hostile one):
+      // move the physical part on instead of overflowing.
+      last = new Hlc(base.wall() + 1, 0);
+    }
     return last;
   }
 

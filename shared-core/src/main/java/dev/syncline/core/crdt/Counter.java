@@ -1,6 +1,7 @@
 package dev.syncline.core.crdt;
 
 import dev.syncline.core.clock.Hlc;
+import java.math.BigInteger;
 import java.util.Collections;
 import java.util.Map;
 import java.util.SortedMap;
@@ -54,7 +55,8 @@ public record Counter(SortedMap<String, Contribution> contributions, SortedMap<S
   /**
    * Delta of {@code by} added by the replica of {@code dot}.
    *
-   * @throws ArithmeticException if the replica's running sum would overflow 64 bits
+   * @throws ArithmeticException if the replica's running sum (every increment it ever made to
+   *     this counter, resets notwithstanding) would overflow 64 bits
    */
   public Counter increment(Dot dot, long by, Hlc hlc) {
     Contribution own = contributions.get(dot.replica());
@@ -69,11 +71,15 @@ public record Counter(SortedMap<String, Contribution> contributions, SortedMap<S
     return new Counter(contributions, newest(resets, contributions));
   }
 
-  /** The counter's value: every observed increment exactly once, less what was reset. */
-  public long value() {
-    long total = 0;
+  /**
+   * The counter's value: every observed increment exactly once, less what was reset. Exact even
+   * where concurrent increments from several replicas add up beyond 64 bits.
+   */
+  public BigInteger value() {
+    BigInteger total = BigInteger.ZERO;
     for (Map.Entry<String, Contribution> e : contributions.entrySet()) {
-      total += e.getValue().sum() - watermark(e.getKey(), Contribution::sum);
+      total = total.add(BigInteger.valueOf(e.getValue().sum()))
+          .subtract(BigInteger.valueOf(watermark(e.getKey(), Contribution::sum)));
     }
     return total;
   }

@@ -39,6 +39,7 @@ public final class JsonValue implements Comparable<JsonValue> {
     if (node == null || node.isMissingNode()) {
       throw new IllegalArgumentException("missing JSON value");
     }
+    requireWellFormedText(node);
     try {
       return new JsonValue(CANONICAL.writeValueAsString(sorted(node)), node.isValueNode());
     } catch (JsonProcessingException e) {
@@ -69,6 +70,27 @@ public final class JsonValue implements Comparable<JsonValue> {
       return CANONICAL.readTree(json);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("canonical JSON failed to parse", e);
+    }
+  }
+
+  /** Rejects strings and keys with unpaired UTF-16 surrogates: they have no UTF-8 encoding. */
+  private static void requireWellFormedText(JsonNode node) {
+    if (node.isTextual()) {
+      requireWellFormed(node.textValue());
+    } else if (node.isContainerNode()) {
+      node.fields().forEachRemaining(e -> requireWellFormed(e.getKey()));
+      node.forEach(JsonValue::requireWellFormedText);
+    }
+  }
+
+  private static void requireWellFormed(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException("strings must be valid Unicode (an unpaired surrogate was found)");
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package dev.syncline.core.crdt;
 
 import dev.syncline.core.RecordKey;
 import dev.syncline.core.SynclineException;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.syncline.core.clock.Hlc;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -128,7 +129,7 @@ public final class RecordState {
         return single(key, ((Counter) current).increment(dot, incr.by(), hlc), CausalContext.EMPTY.with(dot));
       } catch (ArithmeticException e) {
         throw SynclineException.schemaViolation(
-            "counter '" + op.field() + "' would overflow a signed 64-bit value");
+            "counter '" + op.field() + "': this replica's increments would overflow a signed 64-bit sum");
       }
     }
     AwSet set = (AwSet) current;
@@ -229,9 +230,9 @@ public final class RecordState {
       return register.valuesWinnerFirst();
     }
     if (state instanceof Counter counter) {
-      return List.of(JsonValue.ofLong(counter.value()));
+      return List.of(JsonValue.of(JsonNodeFactory.instance.numberNode(counter.value())));
     }
-    var array = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+    var array = JsonNodeFactory.instance.arrayNode();
     ((AwSet) state).values().forEach(v -> array.add(v.toNode()));
     return List.of(JsonValue.of(array));
   }

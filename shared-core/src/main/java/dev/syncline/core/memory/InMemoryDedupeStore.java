@@ -39,6 +39,12 @@ public final class InMemoryDedupeStore implements DedupeStore {
   }
 
   @Override
+  public boolean isCompleted(String key, long nowMillis) {
+    Entry e = entries.get(key);
+    return e != null && e.completed && e.expiresAt > nowMillis;
+  }
+
+  @Override
   public void release(String key, String token) {
     entries.computeIfPresent(
         key, (k, current) -> !current.completed && token.equals(current.token) ? null : current);

@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InMemoryRecordStore implements RecordStore {
 
-  private record Row(byte[] bytes, long version, boolean pending) {}
+  private record Row(byte[] bytes, long version, boolean owing, long nextDue) {}
 
   private final Map<RecordKey, Row> rows = new ConcurrentHashMap<>();
 
@@ -34,7 +34,7 @@ public final class InMemoryRecordStore implements RecordStore {
   public long write(RecordKey key, StoredRecord record, long expectedVersion) {
     byte[] bytes = StoredRecordCodec.encode(record);
     long next = expectedVersion + 1;
-    Row written = new Row(bytes, next, !record.outbox().isEmpty());
+    Row written = new Row(bytes, next, !record.outbox().isEmpty(), record.nextDueMillis());
     boolean[] won = new boolean[1];
     rows.compute(
         key,
@@ -53,13 +53,13 @@ public final class InMemoryRecordStore implements RecordStore {
   }
 
   @Override
-  public List<RecordKey> withPendingOutbox(int limit) {
+  public List<RecordKey> withDueOutbox(long nowMillis, int limit) {
     List<RecordKey> out = new ArrayList<>();
     for (Map.Entry<RecordKey, Row> e : rows.entrySet()) {
       if (out.size() >= limit) {
         break;
       }
-      if (e.getValue().pending) {
+      if (e.getValue().owing && e.getValue().nextDue <= nowMillis) {
         out.add(e.getKey());
       }
     }

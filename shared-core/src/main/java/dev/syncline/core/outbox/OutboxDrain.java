@@ -75,7 +75,12 @@ public final class OutboxDrain {
     this.random = random;
   }
 
-  /** What one pass did. */
+  /**
+   * What one pass did.
+   *
+   * @param pending after {@link #drainPending}: records still owing a peer anything, due or in
+   *     backoff (counted up to the pass's limit); after {@link #drain}: entries left on the record
+   */
   public record Report(int delivered, int retrying, int deadLettered, int pending) {
     Report plus(Report o) {
       return new Report(
@@ -86,18 +91,21 @@ public final class OutboxDrain {
   /** The scheduled pass: drains up to {@code limit} records with a pending outbox. */
   public Report drainPending(int limit) {
     Report total = new Report(0, 0, 0, 0);
-    for (RecordKey key : records.withPendingOutbox(limit)) {
+    for (RecordKey key : records.withDueOutbox(clock.millis(), limit)) {
       try {
         total = total.plus(drain(key));
       } catch (SynclineException e) {
-        if (!e.isTransient()) {
-          throw e;
+        // One record that cannot be drained now must not stop the others.
+        if (e.isTransient()) {
+          log.warn("drain of {} deferred: {}", key, e.kind());
+        } else {
+          log.error("drain of {} failed: {}", key, e.kind(), e);
         }
-        log.warn("drain of {} deferred: {}", key, e.getMessage());
       }
     }
-    metrics.outboxDepth(total.pending());
-    return total;
+    int owing = records.withDueOutbox(Long.MAX_VALUE, limit).size();
+    metrics.outboxDepth(owing);
+    return new Report(total.delivered(), total.retrying(), total.deadLettered(), owing);
   }
 
   private enum Result { CLEAR, RETRY }
@@ -152,12 +160,12 @@ public final class OutboxDrain {
       sent.put(entry.peer(), new Sent(entry.changeId(), Result.CLEAR, 0));
       dead++;
     }
-    int pending = record(key, loaded.get(), sent);
+    int pending = record(key, loaded.get(), sent, now);
     return new Report(delivered, retrying, dead, pending);
   }
 
   /** Writes the drain's bookkeeping, on fresh state if a write raced it. @return entries left */
-  private int record(RecordKey key, Versioned first, Map<String, Sent> sent) {
+  private int record(RecordKey key, Versioned first, Map<String, Sent> sent, long loadedAt) {
     Versioned current = first;
     while (true) {
       StoredRecord stored = current.record();
@@ -165,15 +173,21 @@ public final class OutboxDrain {
       boolean changed = false;
       for (Map.Entry<String, Sent> e : sent.entrySet()) {
         OutboxEntry entry = outbox.get(e.getKey());
-        if (entry == null || !entry.changeId().equals(e.getValue().changeId())) {
-          continue; // more was joined in since; it will be sent again whole
+        if (entry == null) {
+          continue;
+        }
+        Sent result = e.getValue();
+        boolean grew = !entry.changeId().equals(result.changeId());
+        if (result.result() == Result.RETRY) {
+          outbox.put(e.getKey(), entry.failed(result.nextAttemptMillis()));
+        } else if (grew) {
+          // What was sent is settled; what was joined in since (written after loadedAt) is not.
+          // The whole join is sent again, which the peer's idempotent merge absorbs.
+          outbox.put(e.getKey(), entry.restartedAt(loadedAt));
+        } else {
+          outbox.remove(e.getKey());
         }
         changed = true;
-        if (e.getValue().result() == Result.CLEAR) {
-          outbox.remove(e.getKey());
-        } else {
-          outbox.put(e.getKey(), entry.failed(e.getValue().nextAttemptMillis()));
-        }
       }
       if (!changed) {
         return outbox.size();

@@ -34,4 +34,10 @@ public interface DedupeStore {
 
   /** Drops an in-progress entry owned by {@code token} so a retry may proceed at once. */
   void release(String key, String token);
+
+  /**
+   * True if {@code key} is marked completed and has not expired at {@code nowMillis}. The engine
+   * asks this before it forgets an intent in the record's own list of applied intents.
+   */
+  boolean isCompleted(String key, long nowMillis);
 }

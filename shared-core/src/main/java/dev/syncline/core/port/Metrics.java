@@ -23,7 +23,7 @@ public interface Metrics {
   /** A remote stamp was ahead of local wall time by more than the allowed skew. */
   void clockSkew();
 
-  /** The drain saw this many outbox entries still pending after a pass. */
+  /** After a scheduled drain pass: records still owing a peer a change (up to the pass's limit). */
   void outboxDepth(long pending);
 
   /** An intent or change went to the dead-letter sink. */

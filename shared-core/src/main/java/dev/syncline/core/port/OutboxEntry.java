@@ -41,6 +41,17 @@ public record OutboxEntry(
         trace != null ? trace : traceparent);
   }
 
+  /**
+   * The entry after the part pending since {@code firstPendingMillis} was settled (delivered or
+   * dead-lettered) while more was joined in: its age restarts at {@code settledFrom}, the time
+   * the settled part was read, and it is due at once with no failed attempts.
+   */
+  public OutboxEntry restartedAt(long settledFrom) {
+    return new OutboxEntry(
+        peer, delta, changeId, Math.max(firstPendingMillis, settledFrom), 0,
+        Math.min(nextAttemptMillis, settledFrom), traceparent);
+  }
+
   /** The entry after a failed delivery. */
   public OutboxEntry failed(long nextAttemptMillis) {
     return new OutboxEntry(

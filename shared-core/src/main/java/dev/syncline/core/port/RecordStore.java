@@ -34,8 +34,12 @@ public interface RecordStore {
   long write(RecordKey key, StoredRecord record, long expectedVersion);
 
   /**
-   * Keys of records whose outbox is not empty, at most {@code limit}, for the drain. Order is
-   * unspecified; a record may be listed again until its outbox empties.
+   * Keys of records with a non-empty outbox whose earliest entry is due at {@code nowMillis} (its
+   * {@code nextAttemptMillis} is not later; see {@link StoredRecord#nextDueMillis()}), at most
+   * {@code limit}, for the
+   * drain. Records whose entries all wait out a backoff are not listed, so they cannot crowd out
+   * records that are due. Order is unspecified. Pass {@code Long.MAX_VALUE} to list any record
+   * that owes anything.
    */
-  List<RecordKey> withPendingOutbox(int limit);
+  List<RecordKey> withDueOutbox(long nowMillis, int limit);
 }

@@ -29,6 +29,18 @@ public record StoredRecord(
     appliedIntents = Collections.unmodifiableSortedMap(new TreeMap<>(appliedIntents));
   }
 
+  /**
+   * When the earliest outbox entry falls due, {@code Long.MAX_VALUE} if the outbox is empty.
+   * Stores index it so that {@link RecordStore#withDueOutbox} finds due records cheaply.
+   */
+  public long nextDueMillis() {
+    long due = Long.MAX_VALUE;
+    for (OutboxEntry e : outbox.values()) {
+      due = Math.min(due, e.nextAttemptMillis());
+    }
+    return due;
+  }
+
   public StoredRecord withState(RecordState next) {
     return new StoredRecord(next, outbox, appliedIntents);
   }

@@ -99,6 +99,19 @@ public abstract class DedupeStoreContract {
   }
 
   @Test
+  void isCompleted_isTrueOnlyForACompletedUnexpiredEntry() {
+    DedupeStore store = newStore();
+    store.claim("k1", "t1", NOW, LEASE, EXPIRES);
+    boolean whileInProgress = store.isCompleted("k1", NOW + 1);
+    store.complete("k1", EXPIRES);
+
+    assertThat(whileInProgress).isFalse();
+    assertThat(store.isCompleted("k1", NOW + 2)).isTrue();
+    assertThat(store.isCompleted("k1", EXPIRES)).isFalse();
+    assertThat(store.isCompleted("never-seen", NOW)).isFalse();
+  }
+
+  @Test
   void claim_keepsKeysApart() {
     DedupeStore store = newStore();
     store.claim("k1", "t1", NOW, LEASE, EXPIRES);

@@ -96,29 +96,42 @@ public abstract class RecordStoreContract {
   }
 
   @Test
-  void withPendingOutbox_listsOnlyRecordsThatOweAPeer() {
+  void withDueOutbox_listsOnlyRecordsThatOweAPeer() {
     RecordStore store = newStore();
     RecordKey owing = new RecordKey("user", "contract-owing");
     RecordKey settled = new RecordKey("user", "contract-settled");
     store.write(owing, Samples.storedRecord("aws-us-east-1", "a@b", List.of("gcp-us-east4")), 0);
     store.write(settled, Samples.storedRecord("aws-us-east-1", "a@b", List.of()), 0);
 
-    assertThat(store.withPendingOutbox(100)).containsExactly(owing);
+    assertThat(store.withDueOutbox(Long.MAX_VALUE, 100)).containsExactly(owing);
 
     StoredRecord cleared = store.load(owing).orElseThrow().record().withOutbox(new java.util.TreeMap<>());
     store.write(owing, cleared, 1);
-    assertThat(store.withPendingOutbox(100)).isEmpty();
+    assertThat(store.withDueOutbox(Long.MAX_VALUE, 100)).isEmpty();
   }
 
   @Test
-  void withPendingOutbox_respectsTheLimit() {
+  void withDueOutbox_skipsRecordsWhoseEntriesWaitOutABackoff_untilTheyAreDue() {
+    RecordStore store = newStore();
+    StoredRecord owing = Samples.storedRecord("aws-us-east-1", "a@b", List.of("gcp-us-east4"));
+    long due = 1_764_158_400_000L + 30_000;
+    java.util.TreeMap<String, dev.syncline.core.port.OutboxEntry> backingOff = new java.util.TreeMap<>();
+    owing.outbox().forEach((peer, entry) -> backingOff.put(peer, entry.failed(due)));
+    store.write(key, owing.withOutbox(backingOff), 0);
+
+    assertThat(store.withDueOutbox(due - 1, 100)).isEmpty();
+    assertThat(store.withDueOutbox(due, 100)).containsExactly(key);
+  }
+
+  @Test
+  void withDueOutbox_respectsTheLimit() {
     RecordStore store = newStore();
     for (int i = 0; i < 5; i++) {
       store.write(new RecordKey("user", "contract-limit-" + i), Samples.storedRecord("aws-us-east-1", "a@b", List.of("gcp-us-east4")), 0);
     }
 
-    assertThat(store.withPendingOutbox(3)).hasSize(3);
-    assertThat(store.withPendingOutbox(100)).hasSize(5);
+    assertThat(store.withDueOutbox(Long.MAX_VALUE, 3)).hasSize(3);
+    assertThat(store.withDueOutbox(Long.MAX_VALUE, 100)).hasSize(5);
   }
 
   @Test

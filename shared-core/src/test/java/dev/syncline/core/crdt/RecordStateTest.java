@@ -167,6 +167,16 @@ class RecordStateTest {
   }
 
   @Test
+  void counter_showsTheExactSum_whenConcurrentIncrementsExceed64Bits() {
+    RecordState.Mutation a = write(RecordState.EMPTY, AWS, 1, new Op.Incr("n", Long.MAX_VALUE));
+    RecordState.Mutation g = write(RecordState.EMPTY, GCP, 1, new Op.Incr("n", 1));
+
+    RecordState merged = a.state().join(g.delta());
+
+    assertThat(merged.view(Replicas.KEY).fields().get("n").json()).isEqualTo("9223372036854775808");
+  }
+
+  @Test
   void apply_rejectsCounterOverflow() {
     RecordState s = write(RecordState.EMPTY, AWS, 1, new Op.Incr("n", Long.MAX_VALUE)).state();
 

@@ -59,6 +59,17 @@ class IntentParserTest {
   }
 
   @Test
+  void parse_rejectsAStringWithAnUnpairedSurrogate_asMalformed() {
+    byte[] json = Samples.intentJson("/apps/t", "e-1", "user/42", "[{\"op\":\"set\",\"field\":\"email\",\"value\":\"\\ud800\"}]");
+    com.fasterxml.jackson.databind.JsonNode data = tree("{\"ops\":[{\"op\":\"set\",\"field\":\"email\",\"value\":\"\\ud800\"}]}");
+
+    assertThatThrownBy(() -> IntentParser.parseOps(data))
+        .isInstanceOf(SynclineException.class)
+        .hasMessageContaining("unpaired surrogate");
+    assertThat(json).isNotEmpty();
+  }
+
+  @Test
   void dedupeKey_isStableAndSeparatesSourceFromId() {
     WriteIntent a = new WriteIntent("/a", "b/c", new RecordKey("user", "1"), List.of(new Op.Delete()));
     WriteIntent b = new WriteIntent("/a/b", "c", new RecordKey("user", "1"), List.of(new Op.Delete()));

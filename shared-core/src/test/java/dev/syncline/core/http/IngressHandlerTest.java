@@ -389,8 +389,8 @@ class IngressHandlerTest {
     }
 
     @Override
-    public List<RecordKey> withPendingOutbox(int limit) {
-      return inner.withPendingOutbox(limit);
+    public List<RecordKey> withDueOutbox(long nowMillis, int limit) {
+      return inner.withDueOutbox(nowMillis, limit);
     }
   }
 
@@ -442,7 +442,7 @@ class IngressHandlerTest {
       }
 
       @Override
-      public List<RecordKey> withPendingOutbox(int limit) {
+      public List<RecordKey> withDueOutbox(long nowMillis, int limit) {
         throw failure;
       }
     };

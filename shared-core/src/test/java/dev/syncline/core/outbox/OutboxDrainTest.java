@@ -71,7 +71,7 @@ class OutboxDrainTest {
     assertThat(report).isEqualTo(new OutboxDrain.Report(1, 0, 0, 0));
     assertThat(sent).hasSize(1);
     assertThat(ChangeEvents.read(sent.get(0)).key()).isEqualTo(KEY);
-    assertThat(records.withPendingOutbox(10)).isEmpty();
+    assertThat(records.withDueOutbox(Long.MAX_VALUE, 10)).isEmpty();
   }
 
   @Test
@@ -88,7 +88,7 @@ class OutboxDrainTest {
     assertThat(sent).hasSizeLessThanOrEqualTo(2);
     time.set(failed.nextAttemptMillis());
     drain.drainPending(10);
-    assertThat(records.withPendingOutbox(10)).isEmpty();
+    assertThat(records.withDueOutbox(Long.MAX_VALUE, 10)).isEmpty();
   }
 
   @Test
@@ -131,7 +131,7 @@ class OutboxDrainTest {
       assertThat(d.reason()).contains("longer than");
       assertThat(ChangeEvents.read(IntentParser.readStructured(d.payload())).key()).isEqualTo(KEY);
     });
-    assertThat(records.withPendingOutbox(10)).isEmpty();
+    assertThat(records.withDueOutbox(Long.MAX_VALUE, 10)).isEmpty();
     assertThat(metrics.deadLettered.get()).isEqualTo(1);
   }
 
@@ -143,7 +143,51 @@ class OutboxDrainTest {
     drain.drainPending(10);
 
     assertThat(deadLetters.letters()).singleElement().satisfies(d -> assertThat(d.reason()).contains("400"));
-    assertThat(records.withPendingOutbox(10)).isEmpty();
+    assertThat(records.withDueOutbox(Long.MAX_VALUE, 10)).isEmpty();
+  }
+
+  @Test
+  void drain_restartsTheAgeOfAnEntryThatGrewWhileSent_soABusyRecordIsNeverDeadLettered() {
+    // GIVEN a record written to during every send, for eight days of hourly drains
+    write("i-0", "[{\"op\":\"incr\",\"field\":\"n\",\"by\":1}]");
+    AtomicLong writes = new AtomicLong();
+    PeerClient busy = (peer, change) -> {
+      write("w-" + writes.incrementAndGet(), "[{\"op\":\"incr\",\"field\":\"n\",\"by\":1}]");
+      return new Delivery.Delivered();
+    };
+    OutboxDrain drainer = new OutboxDrain(AWS, List.of(GCP), records, busy, deadLetters, time::get, metrics,
+        Backoff.standard(), Duration.ofDays(7), new SplittableRandom(1));
+    for (int hour = 0; hour < 8 * 24; hour++) {
+      drainer.drainPending(10);
+      time.addAndGet(Duration.ofHours(1).toMillis());
+    }
+    // THEN nothing was dead-lettered and what is left is young and due
+    assertThat(deadLetters.letters()).isEmpty();
+    assertThat(pending().attempts()).isZero();
+    assertThat(time.get() - pending().firstPendingMillis()).isLessThanOrEqualTo(Duration.ofHours(1).toMillis());
+  }
+
+  @Test
+  void drainPending_reachesDueRecords_whileOthersWaitOutABackoff() {
+    // GIVEN 20 records whose first deliveries all fail
+    for (int i = 0; i < 20; i++) {
+      engine.applyIntent(IntentParser.parseStructured(Samples.intentJson("/apps/t", "i-" + i, "user/r" + i,
+          "[{\"op\":\"incr\",\"field\":\"n\",\"by\":1}]")));
+    }
+    for (int i = 0; i < 20; i++) {
+      answers.add(new Delivery.Retry("503"));
+    }
+    // WHEN passes of five records run without time passing
+    for (int pass = 0; pass < 4; pass++) {
+      drain.drainPending(5);
+    }
+    // THEN every record was tried once, none twice, and the next pass finds none due
+    assertThat(sent).hasSize(20);
+    assertThat(records.withDueOutbox(time.get(), 100)).isEmpty();
+    OutboxDrain.Report idle = drain.drainPending(100);
+    assertThat(idle.retrying()).isZero();
+    assertThat(idle.pending()).as("all twenty still owe the peer").isEqualTo(20);
+    assertThat(metrics.outboxDepth.get()).isEqualTo(20);
   }
 
   @Test

@@ -189,7 +189,7 @@ final class Simulation {
       return false;
     }
     for (Node n : nodes.values()) {
-      if (!n.records.withPendingOutbox(1).isEmpty()) {
+      if (!n.records.withDueOutbox(Long.MAX_VALUE, 1).isEmpty()) {
         return false;
       }
     }
@@ -422,8 +422,8 @@ final class Simulation {
     }
 
     @Override
-    public List<RecordKey> withPendingOutbox(int limit) {
-      return delegate.withPendingOutbox(limit);
+    public List<RecordKey> withDueOutbox(long nowMillis, int limit) {
+      return delegate.withDueOutbox(nowMillis, limit);
     }
   }
 
@@ -450,6 +450,11 @@ final class Simulation {
     @Override
     public void release(String key, String token) {
       delegate.release(key, token);
+    }
+
+    @Override
+    public boolean isCompleted(String key, long nowMillis) {
+      return delegate.isCompleted(key, nowMillis);
     }
   }
 
