@@ -67,6 +67,18 @@ public record AwSet(SortedMap<JsonValue, SortedMap<Dot, Hlc>> elements) implemen
   }
 
   @Override
+  public boolean survives(CausalContext other) {
+    for (SortedMap<Dot, Hlc> dots : elements.values()) {
+      for (Dot dot : dots.keySet()) {
+        if (other.contains(dot)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  @Override
   public boolean isBottom() {
     return elements.isEmpty();
   }

@@ -89,6 +89,12 @@ public record Counter(SortedMap<String, Contribution> contributions, SortedMap<S
     return reset == null ? 0 : part.apply(reset);
   }
 
+  /** Counters join without contexts, so joining with bottom never changes them. */
+  @Override
+  public boolean survives(CausalContext other) {
+    return true;
+  }
+
   @Override
   public boolean isBottom() {
     return contributions.isEmpty() && resets.isEmpty();

@@ -33,6 +33,12 @@ public sealed interface FieldState permits Register, Counter, AwSet {
   /** Every dot the live writes carry. */
   void forEachDot(Consumer<Dot> action);
 
+  /**
+   * True if joining this state with its bottom under {@code other} leaves it unchanged: none of
+   * its writes was seen (and so removed) by the other side.
+   */
+  boolean survives(CausalContext other);
+
   /** The empty state of a type. */
   static FieldState bottom(FieldType type) {
     return switch (type) {

@@ -45,6 +45,12 @@ public final class RecordState {
     this.fields = Collections.unmodifiableSortedMap(copy);
   }
 
+  /** Takes ownership of a map the caller built from valid, non-bottom fields and will not touch. */
+  private RecordState(CausalContext context, TreeMap<FieldKey, FieldState> owned, boolean owns) {
+    this.context = context;
+    this.fields = Collections.unmodifiableSortedMap(owned);
+  }
+
   public CausalContext context() {
     return context;
   }
@@ -70,11 +76,36 @@ public final class RecordState {
     keys.addAll(other.fields.keySet());
     TreeMap<FieldKey, FieldState> out = new TreeMap<>();
     for (FieldKey key : keys) {
-      FieldState mine = fields.getOrDefault(key, FieldState.bottom(key.type()));
-      FieldState theirs = other.fields.getOrDefault(key, FieldState.bottom(key.type()));
-      out.put(key, mine.join(theirs, context, other.context));
+      putIfNotBottom(out, key, joinField(key, fields.get(key), context, other.fields.get(key), other.context));
     }
-    return new RecordState(context.merge(other.context), out);
+    return new RecordState(context.merge(other.context), out, true);
+  }
+
+  /**
+   * One field's join. Shares an instance where the join would rebuild it unchanged: a field held
+   * by one side only whose writes the other side has not seen, or equal fields on both sides.
+   */
+  private static FieldState joinField(
+      FieldKey key, FieldState mine, CausalContext ca, FieldState theirs, CausalContext cb) {
+    if (theirs == null && mine.survives(cb)) {
+      return mine;
+    }
+    if (mine == null && theirs.survives(ca)) {
+      return theirs;
+    }
+    if (mine != null && mine.equals(theirs)) {
+      return mine;
+    }
+    FieldState bottom = FieldState.bottom(key.type());
+    return (mine == null ? bottom : mine).join(theirs == null ? bottom : theirs, ca, cb);
+  }
+
+  private static void putIfNotBottom(TreeMap<FieldKey, FieldState> out, FieldKey key, FieldState state) {
+    if (state.isBottom()) {
+      out.remove(key);
+    } else {
+      out.put(key, state);
+    }
   }
 
   /** The highest stamp of any live write in the record. */
@@ -97,14 +128,36 @@ public final class RecordState {
    */
   public Mutation apply(
       String entity, List<Op> ops, String replica, Hlc hlc, Schemas schemas) {
+    // Each op's delta touches only the fields it names (its context holds only their dots and
+    // one fresh dot), so only those fields are joined; every other field is shared as it is.
+    TreeMap<FieldKey, FieldState> working = new TreeMap<>(fields);
     RecordState state = this;
     RecordState delta = EMPTY;
     for (Op op : ops) {
       RecordState step = state.deltaOf(entity, op, replica, hlc, schemas);
-      state = state.join(step);
+      for (FieldKey key : state.keysTouchedBy(op, step)) {
+        putIfNotBottom(working, key, joinField(key, state.fields.get(key), state.context,
+            step.fields.get(key), step.context));
+      }
+      state = new RecordState(state.context.merge(step.context), working, true);
+      working = new TreeMap<>(working);
       delta = delta.join(step);
     }
     return new Mutation(state, delta);
+  }
+
+  /**
+   * The fields an op's step can change: those in the step, and those whose writes its context
+   * may cover (every field under the op's name; every field for a delete).
+   */
+  private Iterable<FieldKey> keysTouchedBy(Op op, RecordState step) {
+    TreeSet<FieldKey> keys = new TreeSet<>(step.fields.keySet());
+    for (FieldKey key : fields.keySet()) {
+      if (op instanceof Op.Delete || key.name().equals(op.field())) {
+        keys.add(key);
+      }
+    }
+    return keys;
   }
 
   private RecordState deltaOf(String entity, Op op, String replica, Hlc hlc, Schemas schemas) {

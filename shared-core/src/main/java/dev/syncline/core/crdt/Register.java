@@ -49,6 +49,16 @@ public record Register(SortedMap<Dot, Sibling> siblings) implements FieldState {
   }
 
   @Override
+  public boolean survives(CausalContext other) {
+    for (Dot dot : siblings.keySet()) {
+      if (other.contains(dot)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
   public boolean isBottom() {
     return siblings.isEmpty();
   }

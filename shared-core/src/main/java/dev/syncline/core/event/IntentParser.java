@@ -7,8 +7,8 @@ import dev.syncline.core.crdt.JsonValue;
 import dev.syncline.core.crdt.Op;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.CloudEventData;
-import io.cloudevents.core.format.EventFormat;
-import io.cloudevents.core.provider.EventFormatProvider;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cloudevents.jackson.JsonCloudEventData;
 import io.cloudevents.jackson.JsonFormat;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -25,8 +25,12 @@ public final class IntentParser {
   /** At most this many ops in one intent. */
   public static final int MAX_OPS = 256;
 
-  private static final EventFormat JSON =
-      EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE);
+  /**
+   * The CloudEvents SDK's JSON format on the core's strict mapper: one parse reads envelope and
+   * data, rejecting duplicate keys and keeping decimals exact.
+   */
+  private static final ObjectMapper EVENTS =
+      Json.MAPPER.copy().registerModule(JsonFormat.getCloudEventJacksonModule());
 
   private IntentParser() {}
 
@@ -41,8 +45,8 @@ public final class IntentParser {
       throw SynclineException.malformed("CloudEvent body is empty");
     }
     try {
-      return JSON.deserialize(json);
-    } catch (RuntimeException e) {
+      return EVENTS.readValue(json, CloudEvent.class);
+    } catch (java.io.IOException | RuntimeException e) {
       // The SDK reports bad JSON and missing attributes with several exception types.
       throw SynclineException.malformed("not a structured-mode JSON CloudEvent: " + Json.describe(e), e);
     }
@@ -67,7 +71,7 @@ public final class IntentParser {
     if (data == null) {
       throw SynclineException.malformed("data is required: {\"ops\":[...]}");
     }
-    JsonNode root = Json.parse(data.toBytes(), "data");
+    JsonNode root = data instanceof JsonCloudEventData parsed ? parsed.getNode() : Json.parse(data.toBytes(), "data");
     List<Op> ops = parseOps(root);
     Object traceparent = event.getExtension("traceparent");
     return new WriteIntent(
