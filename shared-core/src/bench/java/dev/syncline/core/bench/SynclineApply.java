@@ -50,6 +50,14 @@ public class SynclineApply {
     record = BenchData.record();
     storedState = DeltaCodec.encode(record);
     events = BenchData.intentEvents();
+    RecordState.Mutation sample =
+        record.apply(BenchData.ENTITY, IntentParser.parseStructured(events[0]).ops(),
+            BenchData.LOCAL_REPLICA, BenchData.hlc(0), BenchData.SCHEMAS);
+    System.out.printf(
+        "%nfixture: intent event %d B, stored state %d B, delta %d B, new state %d B,"
+            + " plain document %d B%n",
+        events[0].length, storedState.length, DeltaCodec.encode(sample.delta()).length,
+        DeltaCodec.encode(sample.state()).length, BenchData.plainDocument(record).length);
   }
 
   private byte[] nextEvent() {
