@@ -1,6 +1,7 @@
 package dev.syncline.core.crdt;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -40,6 +41,12 @@ public final class JsonValue implements Comparable<JsonValue> {
       throw new IllegalArgumentException("missing JSON value");
     }
     requireWellFormedText(node);
+    if (node.isTextual()) {
+      // The common case, without a serializer: a quoted, escaped string.
+      StringBuilder quoted = new StringBuilder(node.textValue().length() + 2).append('"');
+      JsonStringEncoder.getInstance().quoteAsString(node.textValue(), quoted);
+      return new JsonValue(quoted.append('"').toString(), true);
+    }
     try {
       return new JsonValue(CANONICAL.writeValueAsString(sorted(node)), node.isValueNode());
     } catch (JsonProcessingException e) {

@@ -131,26 +131,25 @@ public final class RecordState {
     // Each op's delta touches only the fields it names (its context holds only their dots and
     // one fresh dot), so only those fields are joined; every other field is shared as it is.
     TreeMap<FieldKey, FieldState> working = new TreeMap<>(fields);
-    RecordState state = this;
+    CausalContext seen = context;
     RecordState delta = EMPTY;
     for (Op op : ops) {
-      RecordState step = state.deltaOf(entity, op, replica, hlc, schemas);
-      for (FieldKey key : state.keysTouchedBy(op, step)) {
-        putIfNotBottom(working, key, joinField(key, state.fields.get(key), state.context,
-            step.fields.get(key), step.context));
+      RecordState step = deltaOf(working, seen, entity, op, replica, hlc, schemas);
+      for (FieldKey key : keysTouchedBy(working, op, step)) {
+        putIfNotBottom(working, key, joinField(key, working.get(key), seen, step.fields.get(key), step.context));
       }
-      state = new RecordState(state.context.merge(step.context), working, true);
-      working = new TreeMap<>(working);
+      seen = seen.merge(step.context);
       delta = delta.join(step);
     }
-    return new Mutation(state, delta);
+    return new Mutation(new RecordState(seen, working, true), delta);
   }
 
   /**
    * The fields an op's step can change: those in the step, and those whose writes its context
    * may cover (every field under the op's name; every field for a delete).
    */
-  private Iterable<FieldKey> keysTouchedBy(Op op, RecordState step) {
+  private static Iterable<FieldKey> keysTouchedBy(
+      SortedMap<FieldKey, FieldState> fields, Op op, RecordState step) {
     TreeSet<FieldKey> keys = new TreeSet<>(step.fields.keySet());
     for (FieldKey key : fields.keySet()) {
       if (op instanceof Op.Delete || key.name().equals(op.field())) {
@@ -160,15 +159,18 @@ public final class RecordState {
     return keys;
   }
 
-  private RecordState deltaOf(String entity, Op op, String replica, Hlc hlc, Schemas schemas) {
+  /** The delta of one op on a state with these fields and this context. */
+  private static RecordState deltaOf(
+      SortedMap<FieldKey, FieldState> fields, CausalContext context, String entity, Op op,
+      String replica, Hlc hlc, Schemas schemas) {
     if (op instanceof Op.Delete) {
-      return removeObserved(fields.keySet());
+      return removeObserved(fields, fields.keySet());
     }
     Set<FieldType> types = schemas.typesFor(entity, op);
     if (op instanceof Op.Unset) {
       List<FieldKey> keys = new ArrayList<>();
       types.forEach(t -> keys.add(new FieldKey(op.field(), t)));
-      return removeObserved(keys);
+      return removeObserved(fields, keys);
     }
     FieldType type = types.iterator().next();
     FieldKey key = new FieldKey(op.field(), type);
@@ -195,7 +197,7 @@ public final class RecordState {
   }
 
   /** A delta that removes every write it has seen in the given fields. */
-  private RecordState removeObserved(Iterable<FieldKey> keys) {
+  private static RecordState removeObserved(SortedMap<FieldKey, FieldState> fields, Iterable<FieldKey> keys) {
     CausalContext seen = CausalContext.EMPTY;
     TreeMap<FieldKey, FieldState> resets = new TreeMap<>();
     for (FieldKey key : keys) {
