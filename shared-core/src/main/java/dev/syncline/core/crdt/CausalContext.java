@@ -84,6 +84,13 @@ public final class CausalContext {
     if (contains(dot)) {
       return this;
     }
+    long contiguous = vector.getOrDefault(dot.replica(), 0L);
+    if (dot.counter() == contiguous + 1 && !cloud.contains(new Dot(dot.replica(), dot.counter() + 1))) {
+      // The common case, a replica's next local write: only the vector moves; the cloud is shared.
+      TreeMap<String, Long> v = new TreeMap<>(vector);
+      v.put(dot.replica(), dot.counter());
+      return new CausalContext(v, cloud);
+    }
     TreeMap<String, Long> v = new TreeMap<>(vector);
     TreeSet<Dot> c = new TreeSet<>(cloud);
     c.add(dot);

@@ -138,7 +138,11 @@ public final class RecordState {
       for (FieldKey key : keysTouchedBy(working, op, step)) {
         putIfNotBottom(working, key, joinField(key, working.get(key), seen, step.fields.get(key), step.context));
       }
-      seen = seen.merge(step.context);
+      // A step's context is what it observed (already in seen) plus, for set/incr/add, the
+      // fresh dot deltaOf took: the replica's next one.
+      if (op instanceof Op.Set || op instanceof Op.Incr || op instanceof Op.Add) {
+        seen = seen.with(seen.nextDot(replica));
+      }
       delta = delta.join(step);
     }
     return new Mutation(new RecordState(seen, working, true), delta);
