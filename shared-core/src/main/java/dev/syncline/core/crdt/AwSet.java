@@ -6,18 +6,23 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
  * Add-wins observed-remove set of JSON scalars (Almeida et al. 2018, "AWORSet" as a map from
  * element to dot set; Shapiro et al., "A comprehensive study of CRDTs", 2011, OR-Set). A remove
- * takes away the adds its writer had seen; an add concurrent with a remove survives.
+ * takes away the adds its writer had seen; an add concurrent with a remove survives. Immutable;
+ * instances share the unchanged per-element maps of the states they were made from.
  */
-public record AwSet(SortedMap<JsonValue, SortedMap<Dot, Hlc>> elements) implements FieldState {
+public final class AwSet implements FieldState {
 
-  public static final AwSet EMPTY = new AwSet(Collections.emptySortedMap());
+  public static final AwSet EMPTY = new AwSet(new TreeMap<>(), true);
 
-  public AwSet {
+  private final SortedMap<JsonValue, SortedMap<Dot, Hlc>> elements;
+
+  /** A set from element to the dots (and stamps) of the adds that put it there; copies its input. */
+  public AwSet(SortedMap<JsonValue, SortedMap<Dot, Hlc>> elements) {
     TreeMap<JsonValue, SortedMap<Dot, Hlc>> copy = new TreeMap<>();
     elements.forEach(
         (value, dots) -> {
@@ -25,7 +30,17 @@ public record AwSet(SortedMap<JsonValue, SortedMap<Dot, Hlc>> elements) implemen
             copy.put(value, Collections.unmodifiableSortedMap(new TreeMap<>(dots)));
           }
         });
-    elements = Collections.unmodifiableSortedMap(copy);
+    this.elements = Collections.unmodifiableSortedMap(copy);
+  }
+
+  /** Takes ownership of a map whose dot maps are non-empty and unmodifiable. */
+  private AwSet(TreeMap<JsonValue, SortedMap<Dot, Hlc>> owned, boolean owns) {
+    this.elements = Collections.unmodifiableSortedMap(owned);
+  }
+
+  /** Element to the dots of the adds that put it there. */
+  public SortedMap<JsonValue, SortedMap<Dot, Hlc>> elements() {
+    return elements;
   }
 
   @Override
@@ -38,22 +53,64 @@ public record AwSet(SortedMap<JsonValue, SortedMap<Dot, Hlc>> elements) implemen
     AwSet that = (AwSet) other;
     TreeMap<JsonValue, SortedMap<Dot, Hlc>> out = new TreeMap<>();
     for (Map.Entry<JsonValue, SortedMap<Dot, Hlc>> e : elements.entrySet()) {
-      SortedMap<Dot, Hlc> theirDots = that.elements.getOrDefault(e.getKey(), Collections.emptySortedMap());
-      out.put(e.getKey(), FieldState.joinDots(e.getValue(), mine, theirDots, theirs));
+      SortedMap<Dot, Hlc> theirDots = that.elements.get(e.getKey());
+      put(out, e.getKey(), e.getValue(), theirDots == null ? Collections.emptySortedMap() : theirDots, mine, theirs);
     }
     for (Map.Entry<JsonValue, SortedMap<Dot, Hlc>> e : that.elements.entrySet()) {
       if (!elements.containsKey(e.getKey())) {
-        out.put(
-            e.getKey(),
-            FieldState.joinDots(Collections.emptySortedMap(), mine, e.getValue(), theirs));
+        put(out, e.getKey(), Collections.emptySortedMap(), e.getValue(), mine, theirs);
       }
     }
-    return new AwSet(out);
+    return new AwSet(out, true);
+  }
+
+  private static void put(
+      TreeMap<JsonValue, SortedMap<Dot, Hlc>> out, JsonValue value, SortedMap<Dot, Hlc> a,
+      SortedMap<Dot, Hlc> b, CausalContext ca, CausalContext cb) {
+    SortedMap<Dot, Hlc> joined;
+    if (a.equals(b)) {
+      joined = a;
+    } else if (b.isEmpty() && noneSeen(a, cb)) {
+      joined = a;
+    } else if (a.isEmpty() && noneSeen(b, ca)) {
+      joined = b;
+    } else {
+      joined = Collections.unmodifiableSortedMap(FieldState.joinDots(a, ca, b, cb));
+    }
+    if (!joined.isEmpty()) {
+      out.put(value, joined);
+    }
+  }
+
+  private static boolean noneSeen(SortedMap<Dot, Hlc> dots, CausalContext context) {
+    for (Dot dot : dots.keySet()) {
+      if (context.contains(dot)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Delta of adding {@code value} with a fresh {@code dot}. */
   public static AwSet add(JsonValue value, Dot dot, Hlc hlc) {
-    return new AwSet(new TreeMap<>(Map.of(value, new TreeMap<>(Map.of(dot, hlc)))));
+    return EMPTY.withOnly(value, dot, hlc);
+  }
+
+  /** This set with {@code value} present under exactly one add, {@code dot}. */
+  AwSet withOnly(JsonValue value, Dot dot, Hlc hlc) {
+    TreeMap<JsonValue, SortedMap<Dot, Hlc>> out = new TreeMap<>(elements);
+    out.put(value, Collections.unmodifiableSortedMap(new TreeMap<>(Map.of(dot, hlc))));
+    return new AwSet(out, true);
+  }
+
+  /** This set without {@code value}. */
+  AwSet without(JsonValue value) {
+    if (!elements.containsKey(value)) {
+      return this;
+    }
+    TreeMap<JsonValue, SortedMap<Dot, Hlc>> out = new TreeMap<>(elements);
+    out.remove(value);
+    return new AwSet(out, true);
   }
 
   /** The dots under which {@code value} is currently present (what a remove must observe). */
@@ -63,16 +120,14 @@ public record AwSet(SortedMap<JsonValue, SortedMap<Dot, Hlc>> elements) implemen
 
   /** The elements, sorted by canonical JSON text. */
   public SortedSet<JsonValue> values() {
-    return new java.util.TreeSet<>(elements.keySet());
+    return new TreeSet<>(elements.keySet());
   }
 
   @Override
   public boolean survives(CausalContext other) {
     for (SortedMap<Dot, Hlc> dots : elements.values()) {
-      for (Dot dot : dots.keySet()) {
-        if (other.contains(dot)) {
-          return false;
-        }
+      if (!noneSeen(dots, other)) {
+        return false;
       }
     }
     return true;
@@ -102,5 +157,20 @@ public record AwSet(SortedMap<JsonValue, SortedMap<Dot, Hlc>> elements) implemen
   @Override
   public void forEachDot(Consumer<Dot> action) {
     elements.values().forEach(dots -> dots.keySet().forEach(action));
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof AwSet other && elements.equals(other.elements);
+  }
+
+  @Override
+  public int hashCode() {
+    return elements.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "AwSet" + elements;
   }
 }

@@ -128,107 +128,126 @@ public final class RecordState {
    */
   public Mutation apply(
       String entity, List<Op> ops, String replica, Hlc hlc, Schemas schemas) {
-    // Each op's delta touches only the fields it names (its context holds only their dots and
-    // one fresh dot), so only those fields are joined; every other field is shared as it is.
-    TreeMap<FieldKey, FieldState> working = new TreeMap<>(fields);
-    CausalContext seen = context;
-    RecordState delta = EMPTY;
+    Mutator m = new Mutator(this, replica, hlc);
     for (Op op : ops) {
-      RecordState step = deltaOf(working, seen, entity, op, replica, hlc, schemas);
-      for (FieldKey key : keysTouchedBy(working, op, step)) {
-        putIfNotBottom(working, key, joinField(key, working.get(key), seen, step.fields.get(key), step.context));
-      }
-      // A step's context is what it observed (already in seen) plus, for set/incr/add, the
-      // fresh dot deltaOf took: the replica's next one.
-      if (op instanceof Op.Set || op instanceof Op.Incr || op instanceof Op.Add) {
-        seen = seen.with(seen.nextDot(replica));
-      }
-      delta = delta.join(step);
+      m.apply(entity, op, schemas);
     }
-    return new Mutation(new RecordState(seen, working, true), delta);
+    return m.result();
   }
 
   /**
-   * The fields an op's step can change: those in the step, and those whose writes its context
-   * may cover (every field under the op's name; every field for a delete).
+   * Applies ops by writing the touched fields directly, with no general join: a local write sees
+   * everything in its own state, so a {@code set} replaces every sibling, an {@code add} every
+   * add of its element, a reset every contribution. The delta collects the new writes and, as
+   * its context, the dots they supersede plus the fresh ones, which is exactly what a peer needs
+   * to remove what this replica removed (the jqwik laws check that base joined with the delta
+   * gives the new state).
    */
-  private static Iterable<FieldKey> keysTouchedBy(
-      SortedMap<FieldKey, FieldState> fields, Op op, RecordState step) {
-    TreeSet<FieldKey> keys = new TreeSet<>(step.fields.keySet());
-    for (FieldKey key : fields.keySet()) {
-      if (op instanceof Op.Delete || key.name().equals(op.field())) {
-        keys.add(key);
+  private static final class Mutator {
+    private final TreeMap<FieldKey, FieldState> fields;
+    private final TreeMap<FieldKey, FieldState> deltaFields = new TreeMap<>();
+    private final List<Dot> deltaDots = new ArrayList<>();
+    private final String replica;
+    private final Hlc hlc;
+    private CausalContext context;
+
+    Mutator(RecordState base, String replica, Hlc hlc) {
+      this.fields = new TreeMap<>(base.fields);
+      this.context = base.context;
+      this.replica = replica;
+      this.hlc = hlc;
+    }
+
+    void apply(String entity, Op op, Schemas schemas) {
+      if (op instanceof Op.Delete) {
+        for (FieldKey key : new ArrayList<>(fields.keySet())) {
+          clear(key);
+        }
+        return;
+      }
+      Set<FieldType> types = schemas.typesFor(entity, op);
+      if (op instanceof Op.Unset) {
+        for (FieldType type : types) {
+          clear(new FieldKey(op.field(), type));
+        }
+        return;
+      }
+      FieldKey key = new FieldKey(op.field(), types.iterator().next());
+      FieldState current = fields.getOrDefault(key, FieldState.bottom(key.type()));
+      if (op instanceof Op.Set set) {
+        current.forEachDot(deltaDots::add);
+        Register written = Register.write(fresh(), set.value(), hlc);
+        fields.put(key, written);
+        deltaFields.put(key, written);
+      } else if (op instanceof Op.Incr incr) {
+        Counter counter = (Counter) current;
+        Counter step;
+        try {
+          step = counter.increment(context.nextDot(replica), incr.by(), hlc);
+        } catch (ArithmeticException e) {
+          throw SynclineException.schemaViolation(
+              "counter '" + op.field() + "': this replica's increments would overflow a signed 64-bit sum");
+        }
+        fresh();
+        fields.put(key, counter.join(step, context, context));
+        Counter inDelta = (Counter) deltaFields.getOrDefault(key, Counter.EMPTY);
+        deltaFields.put(key, inDelta.join(step, context, context));
+      } else if (op instanceof Op.Add add) {
+        AwSet set = (AwSet) current;
+        deltaDots.addAll(set.dotsOf(add.value()).keySet());
+        Dot dot = fresh();
+        fields.put(key, set.withOnly(add.value(), dot, hlc));
+        AwSet inDelta = (AwSet) deltaFields.getOrDefault(key, AwSet.EMPTY);
+        deltaFields.put(key, inDelta.withOnly(add.value(), dot, hlc));
+      } else {
+        JsonValue value = ((Op.Remove) op).value();
+        AwSet set = (AwSet) current;
+        deltaDots.addAll(set.dotsOf(value).keySet());
+        putOrDrop(fields, key, set.without(value));
+        if (deltaFields.get(key) instanceof AwSet inDelta) {
+          putOrDrop(deltaFields, key, inDelta.without(value));
+        }
       }
     }
-    return keys;
-  }
 
-  /** The delta of one op on a state with these fields and this context. */
-  private static RecordState deltaOf(
-      SortedMap<FieldKey, FieldState> fields, CausalContext context, String entity, Op op,
-      String replica, Hlc hlc, Schemas schemas) {
-    if (op instanceof Op.Delete) {
-      return removeObserved(fields, fields.keySet());
-    }
-    Set<FieldType> types = schemas.typesFor(entity, op);
-    if (op instanceof Op.Unset) {
-      List<FieldKey> keys = new ArrayList<>();
-      types.forEach(t -> keys.add(new FieldKey(op.field(), t)));
-      return removeObserved(fields, keys);
-    }
-    FieldType type = types.iterator().next();
-    FieldKey key = new FieldKey(op.field(), type);
-    FieldState current = fields.getOrDefault(key, FieldState.bottom(type));
-    Dot dot = context.nextDot(replica);
-    if (op instanceof Op.Set set) {
-      return single(key, Register.write(dot, set.value(), hlc), observed(current).with(dot));
-    }
-    if (op instanceof Op.Incr incr) {
-      try {
-        return single(key, ((Counter) current).increment(dot, incr.by(), hlc), CausalContext.EMPTY.with(dot));
-      } catch (ArithmeticException e) {
-        throw SynclineException.schemaViolation(
-            "counter '" + op.field() + "': this replica's increments would overflow a signed 64-bit sum");
-      }
-    }
-    AwSet set = (AwSet) current;
-    if (op instanceof Op.Add add) {
-      CausalContext seen = contextOf(set.dotsOf(add.value()).keySet()).with(dot);
-      return single(key, AwSet.add(add.value(), dot, hlc), seen);
-    }
-    Op.Remove remove = (Op.Remove) op;
-    return new RecordState(contextOf(set.dotsOf(remove.value()).keySet()), Map.of());
-  }
-
-  /** A delta that removes every write it has seen in the given fields. */
-  private static RecordState removeObserved(SortedMap<FieldKey, FieldState> fields, Iterable<FieldKey> keys) {
-    CausalContext seen = CausalContext.EMPTY;
-    TreeMap<FieldKey, FieldState> resets = new TreeMap<>();
-    for (FieldKey key : keys) {
+    /** Removes what this replica has seen of one field: its dots go into the delta's context. */
+    private void clear(FieldKey key) {
       FieldState current = fields.get(key);
       if (current == null) {
-        continue;
+        return;
       }
-      seen = seen.merge(observed(current));
+      current.forEachDot(deltaDots::add);
       if (current instanceof Counter counter) {
-        resets.put(key, counter.reset());
+        Counter reset = counter.reset();
+        fields.put(key, counter.join(reset, context, context));
+        Counter inDelta = (Counter) deltaFields.getOrDefault(key, Counter.EMPTY);
+        deltaFields.put(key, inDelta.join(reset, context, context));
+      } else {
+        fields.remove(key);
+        deltaFields.remove(key);
       }
     }
-    return new RecordState(seen, resets);
-  }
 
-  private static RecordState single(FieldKey key, FieldState state, CausalContext context) {
-    return new RecordState(context, Map.of(key, state));
-  }
+    /** The replica's next dot for this record, now part of the state's and the delta's context. */
+    private Dot fresh() {
+      Dot dot = context.nextDot(replica);
+      context = context.with(dot);
+      deltaDots.add(dot);
+      return dot;
+    }
 
-  private static CausalContext observed(FieldState state) {
-    List<Dot> dots = new ArrayList<>();
-    state.forEachDot(dots::add);
-    return contextOf(dots);
-  }
+    private static void putOrDrop(TreeMap<FieldKey, FieldState> map, FieldKey key, FieldState state) {
+      if (state.isBottom()) {
+        map.remove(key);
+      } else {
+        map.put(key, state);
+      }
+    }
 
-  private static CausalContext contextOf(Iterable<Dot> dots) {
-    return CausalContext.of(Map.of(), dots);
+    Mutation result() {
+      CausalContext deltaContext = deltaDots.isEmpty() ? CausalContext.EMPTY : CausalContext.of(Map.of(), deltaDots);
+      return new Mutation(new RecordState(context, fields, true), new RecordState(deltaContext, deltaFields, true));
+    }
   }
 
   /**
