@@ -3,6 +3,7 @@ package dev.syncline.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.syncline.core.contract.DyingDedupeStore;
 import dev.syncline.core.contract.Samples;
 import dev.syncline.core.crdt.JsonValue;
 import dev.syncline.core.crdt.RecordView;
@@ -12,7 +13,6 @@ import dev.syncline.core.event.WriteIntent;
 import dev.syncline.core.memory.InMemoryDedupeStore;
 import dev.syncline.core.memory.InMemoryRecordStore;
 import dev.syncline.core.port.DedupeStore;
-import dev.syncline.core.port.Claim;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -110,30 +110,7 @@ class SyncEngineTest {
     InMemoryRecordStore records = new InMemoryRecordStore();
     InMemoryDedupeStore real = new InMemoryDedupeStore();
     AtomicBoolean crash = new AtomicBoolean(true);
-    DedupeStore crashing = new DedupeStore() {
-      @Override
-      public Claim claim(String key, String token, long now, long leaseUntil, long expiresAt) {
-        return real.claim(key, token, now, leaseUntil, expiresAt);
-      }
-
-      @Override
-      public void complete(String key, long expiresAt) {
-        if (crash.get()) {
-          throw new ProcessDied();
-        }
-        real.complete(key, expiresAt);
-      }
-
-      @Override
-      public void release(String key, String token) {
-        real.release(key, token);
-      }
-
-      @Override
-      public boolean isCompleted(String key, long nowMillis) {
-        return real.isCompleted(key, nowMillis);
-      }
-    };
+    DedupeStore crashing = new DyingDedupeStore(real, crash::get, ProcessDied::new);
     TestReplica replica = TestReplica.alone(AWS, time, records, crashing);
     WriteIntent pay = intent("pay-2", "account/9", "[{\"op\":\"incr\",\"field\":\"balance\",\"by\":5}]");
     assertThatThrownBy(() -> replica.engine.applyIntent(pay)).isInstanceOf(ProcessDied.class);
@@ -215,30 +192,7 @@ class SyncEngineTest {
     InMemoryRecordStore records = new InMemoryRecordStore();
     InMemoryDedupeStore real = new InMemoryDedupeStore();
     AtomicBoolean crash = new AtomicBoolean(true);
-    DedupeStore crashingOnce = new DedupeStore() {
-      @Override
-      public Claim claim(String key, String token, long now, long leaseUntil, long expiresAt) {
-        return real.claim(key, token, now, leaseUntil, expiresAt);
-      }
-
-      @Override
-      public void complete(String key, long expiresAt) {
-        if (crash.getAndSet(false)) {
-          throw new ProcessDied();
-        }
-        real.complete(key, expiresAt);
-      }
-
-      @Override
-      public void release(String key, String token) {
-        real.release(key, token);
-      }
-
-      @Override
-      public boolean isCompleted(String key, long nowMillis) {
-        return real.isCompleted(key, nowMillis);
-      }
-    };
+    DedupeStore crashingOnce = new DyingDedupeStore(real, () -> crash.getAndSet(false), ProcessDied::new);
     TestReplica replica = TestReplica.alone(AWS, time, records, crashingOnce);
     // GIVEN the first intent's process dies after its record write
     WriteIntent first = intent("first", "user/busy", "[{\"op\":\"incr\",\"field\":\"n\",\"by\":1}]");

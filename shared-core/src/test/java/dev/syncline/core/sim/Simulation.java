@@ -7,6 +7,7 @@ import dev.syncline.core.SyncEngine;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.clock.Clock;
 import dev.syncline.core.clock.HybridLogicalClock;
+import dev.syncline.core.contract.DyingDedupeStore;
 import dev.syncline.core.crdt.ConflictHandler;
 import dev.syncline.core.crdt.JsonValue;
 import dev.syncline.core.crdt.Op;
@@ -22,8 +23,6 @@ import dev.syncline.core.memory.InMemoryMetrics;
 import dev.syncline.core.memory.InMemoryRecordStore;
 import dev.syncline.core.outbox.Backoff;
 import dev.syncline.core.outbox.OutboxDrain;
-import dev.syncline.core.port.Claim;
-import dev.syncline.core.port.DedupeStore;
 import dev.syncline.core.port.Delivery;
 import dev.syncline.core.port.Peer;
 import dev.syncline.core.port.PeerClient;
@@ -138,7 +137,7 @@ final class Simulation {
           new SyncEngine(
               ReplicaConfig.of(id, peers),
               store,
-              new FaultyDedupeStore(new InMemoryDedupeStore()),
+              new DyingDedupeStore(new InMemoryDedupeStore(), () -> chance(0.05), Crash::new),
               new HybridLogicalClock(clock, 300_000),
               metrics,
               new InMemoryConflictSink(),
@@ -424,37 +423,6 @@ final class Simulation {
     @Override
     public List<RecordKey> withDueOutbox(long nowMillis, int limit) {
       return delegate.withDueOutbox(nowMillis, limit);
-    }
-  }
-
-  private final class FaultyDedupeStore implements DedupeStore {
-    final DedupeStore delegate;
-
-    FaultyDedupeStore(DedupeStore delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public Claim claim(String key, String token, long nowMillis, long leaseUntil, long expiresAt) {
-      return delegate.claim(key, token, nowMillis, leaseUntil, expiresAt);
-    }
-
-    @Override
-    public void complete(String key, long expiresAt) {
-      if (chance(0.05)) {
-        throw new Crash();
-      }
-      delegate.complete(key, expiresAt);
-    }
-
-    @Override
-    public void release(String key, String token) {
-      delegate.release(key, token);
-    }
-
-    @Override
-    public boolean isCompleted(String key, long nowMillis) {
-      return delegate.isCompleted(key, nowMillis);
     }
   }
 
