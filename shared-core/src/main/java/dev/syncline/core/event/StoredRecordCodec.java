@@ -9,6 +9,9 @@ import dev.syncline.core.port.StoredRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -34,26 +37,33 @@ public final class StoredRecordCodec {
   public static byte[] encodeOutboxEntry(OutboxEntry entry) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("peer", entry.peer());
-      g.writeStringField("changeId", entry.changeId());
-      g.writeNumberField("firstPendingMillis", entry.firstPendingMillis());
-      g.writeNumberField("attempts", entry.attempts());
-      g.writeNumberField("nextAttemptMillis", entry.nextAttemptMillis());
-      if (entry.traceparent() != null) {
-        g.writeStringField("traceparent", entry.traceparent());
-      }
-      g.writeFieldName("delta");
-      DeltaCodec.write(g, entry.delta());
-      g.writeEndObject();
+      writeOutboxEntry(g, entry);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
   }
 
+  private static void writeOutboxEntry(JsonGenerator g, OutboxEntry entry) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("peer", entry.peer());
+    g.writeStringField("changeId", entry.changeId());
+    g.writeNumberField("firstPendingMillis", entry.firstPendingMillis());
+    g.writeNumberField("attempts", entry.attempts());
+    g.writeNumberField("nextAttemptMillis", entry.nextAttemptMillis());
+    if (entry.traceparent() != null) {
+      g.writeStringField("traceparent", entry.traceparent());
+    }
+    g.writeFieldName("delta");
+    DeltaCodec.write(g, entry.delta());
+    g.writeEndObject();
+  }
+
   public static OutboxEntry decodeOutboxEntry(byte[] bytes) {
-    JsonNode n = Json.parse(bytes, "stored outbox entry");
+    return readOutboxEntry(Json.parse(bytes, "stored outbox entry"));
+  }
+
+  private static OutboxEntry readOutboxEntry(JsonNode n) {
     try {
       JsonNode trace = n.get("traceparent");
       return new OutboxEntry(
@@ -67,6 +77,29 @@ public final class StoredRecordCodec {
     } catch (NullPointerException e) {
       throw SynclineException.malformed("stored outbox entry is incomplete");
     }
+  }
+
+  /** A record's outbox entries as one JSON array. */
+  public static byte[] encodeOutbox(Collection<OutboxEntry> entries) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+      g.writeStartArray();
+      for (OutboxEntry entry : entries) {
+        writeOutboxEntry(g, entry);
+      }
+      g.writeEndArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  public static List<OutboxEntry> decodeOutbox(byte[] bytes) {
+    List<OutboxEntry> out = new ArrayList<>();
+    for (JsonNode n : Json.parse(bytes, "stored outbox")) {
+      out.add(readOutboxEntry(n));
+    }
+    return out;
   }
 
   /** The applied-intent list as JSON: {@code {"<dedupe key>": appliedAtMillis}}. */
@@ -101,7 +134,7 @@ public final class StoredRecordCodec {
       DeltaCodec.write(g, record.state());
       g.writeArrayFieldStart("outbox");
       for (OutboxEntry entry : record.outbox().values()) {
-        g.writeRawValue(new String(encodeOutboxEntry(entry), java.nio.charset.StandardCharsets.UTF_8));
+        writeOutboxEntry(g, entry);
       }
       g.writeEndArray();
       g.writeFieldName("appliedIntents");
@@ -117,7 +150,7 @@ public final class StoredRecordCodec {
     JsonNode n = Json.parse(bytes, "stored record");
     TreeMap<String, OutboxEntry> outbox = new TreeMap<>();
     for (JsonNode e : n.path("outbox")) {
-      OutboxEntry entry = decodeOutboxEntry(e.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      OutboxEntry entry = readOutboxEntry(e);
       outbox.put(entry.peer(), entry);
     }
     TreeMap<String, Long> applied = new TreeMap<>();
