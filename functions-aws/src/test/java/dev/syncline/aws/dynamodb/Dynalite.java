@@ -24,13 +24,13 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * the build), started once per test JVM on a free loopback port and stopped when the JVM exits.
  * Startup waits for dynalite's own "listening" line, not for time to pass.
  */
-final class Dynalite {
+public final class Dynalite {
 
   private static Dynalite instance;
 
-  final URI endpoint;
-  final DynamoDbClient client;
-  final DynamoDbEnhancedClient enhanced;
+  public final URI endpoint;
+  public final DynamoDbClient client;
+  public final DynamoDbEnhancedClient enhanced;
   private final Process process;
 
   private Dynalite(Process process, URI endpoint) {
@@ -45,7 +45,7 @@ final class Dynalite {
     this.enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(client).build();
   }
 
-  static synchronized Dynalite get() {
+  public static synchronized Dynalite get() {
     if (instance == null) {
       instance = start();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> instance.process.destroy()));
@@ -54,7 +54,7 @@ final class Dynalite {
   }
 
   /** A fresh, uniquely named table name. */
-  static String uniqueTable(String prefix) {
+  public static String uniqueTable(String prefix) {
     return prefix + "-" + UUID.randomUUID();
   }
 

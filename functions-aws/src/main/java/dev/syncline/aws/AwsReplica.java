@@ -1,0 +1,106 @@
+package dev.syncline.aws;
+
+import dev.syncline.aws.dynamodb.DynamoDbDeadLetterSink;
+import dev.syncline.aws.dynamodb.DynamoDbDedupeStore;
+import dev.syncline.aws.dynamodb.DynamoDbRecordStore;
+import dev.syncline.core.IntentDelivery;
+import dev.syncline.core.ReplicaConfig;
+import dev.syncline.core.SyncEngine;
+import dev.syncline.core.SynclineException;
+import dev.syncline.core.clock.Clock;
+import dev.syncline.core.clock.HybridLogicalClock;
+import dev.syncline.core.crdt.ConflictHandler;
+import dev.syncline.core.http.HttpPeerClient;
+import dev.syncline.core.http.IngressHandler;
+import dev.syncline.core.http.WebhookVerifier;
+import dev.syncline.core.outbox.Backoff;
+import dev.syncline.core.outbox.OutboxDrain;
+import dev.syncline.core.port.ConflictSink;
+import dev.syncline.core.port.Metrics;
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * One replica's core wired to DynamoDB: built once per Lambda container, on first use, and
+ * shared by every handler in it.
+ */
+public final class AwsReplica {
+
+  final IntentDelivery intents;
+  final IngressHandler ingress;
+  final OutboxDrain drain;
+
+  private AwsReplica(IntentDelivery intents, IngressHandler ingress, OutboxDrain drain) {
+    this.intents = intents;
+    this.ingress = ingress;
+    this.drain = drain;
+  }
+
+  /** The container's replica, configured from the environment on first use. */
+  static AwsReplica shared() {
+    return Holder.INSTANCE;
+  }
+
+  private static final class Holder {
+    static final AwsReplica INSTANCE = create(AwsConfig.fromEnvironment(), Clock.system());
+  }
+
+  /** Wires a replica from configuration. */
+  public static AwsReplica create(AwsConfig config, Clock clock) {
+    DynamoDbClientBuilder builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
+    config.dynamoDbEndpoint().ifPresent(endpoint -> builder
+        .endpointOverride(endpoint)
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))));
+    DynamoDbClient dynamo = builder.build();
+    return create(config, clock, dynamo, secrets(config));
+  }
+
+  /** Wires a replica on a given client and secrets (tests, the local sandbox). */
+  public static AwsReplica create(AwsConfig config, Clock clock, DynamoDbClient dynamo, List<String> secrets) {
+    DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build();
+    DynamoDbRecordStore records = new DynamoDbRecordStore(enhanced, config.recordsTable());
+    DynamoDbDeadLetterSink deadLetters = new DynamoDbDeadLetterSink(dynamo, config.deadLettersTable(), clock);
+    ReplicaConfig replica = ReplicaConfig.of(config.replicaId(), config.peers());
+    SyncEngine engine = new SyncEngine(
+        replica, records, new DynamoDbDedupeStore(enhanced, config.dedupeTable()),
+        new HybridLogicalClock(clock, replica.maxSkew().toMillis()), Metrics.NONE, ConflictSink.NONE,
+        ConflictHandler.KEEP_SIBLINGS);
+    HttpPeerClient peers = HttpPeerClient.builder(secrets, clock)
+        .allowPlainHttpToLoopback(config.allowPlainHttpToLoopback())
+        .peers(config.peers())
+        .build();
+    OutboxDrain drain = new OutboxDrain(
+        config.replicaId(), config.peers(), records, peers, deadLetters, clock, Metrics.NONE,
+        Backoff.standard(), Duration.ofDays(7), new SplittableRandom());
+    return new AwsReplica(
+        new IntentDelivery(engine, drain, deadLetters),
+        new IngressHandler(engine, new WebhookVerifier(secrets, clock)),
+        drain);
+  }
+
+  private static List<String> secrets(AwsConfig config) {
+    if (config.secretsArn().isEmpty()) {
+      return config.plainSecrets();
+    }
+    try (SecretsManagerClient sm = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build()) {
+      List<String> secrets = AwsConfig.split(sm.getSecretValue(b -> b.secretId(config.secretsArn().get())).secretString());
+      if (secrets.isEmpty()) {
+        throw SynclineException.configuration("the secret " + config.secretsArn().get() + " holds no signing secret");
+      }
+      return secrets;
+    } catch (SdkException e) {
+      throw SynclineException.unavailable("could not read the signing secrets from Secrets Manager", e);
+    }
+  }
+}

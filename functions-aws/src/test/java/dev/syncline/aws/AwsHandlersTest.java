@@ -1,0 +1,197 @@
+package dev.syncline.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.syncline.aws.dynamodb.Dynalite;
+import dev.syncline.aws.dynamodb.DynamoDbDeadLetterSink;
+import dev.syncline.aws.dynamodb.DynamoDbDedupeStore;
+import dev.syncline.aws.dynamodb.DynamoDbRecordStore;
+import dev.syncline.core.contract.Samples;
+import dev.syncline.core.event.ChangeEvents;
+import dev.syncline.core.http.WebhookSignature;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The three Lambda handlers on real envelopes, against DynamoDB as emulated by dynalite. */
+class AwsHandlersTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SECRET = "whsec_" + Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+  private static final long NOW = 1_764_158_400_000L;
+
+  private final AtomicLong time = new AtomicLong(NOW);
+  private final Dynalite dynalite = Dynalite.get();
+  private String deadLettersTable;
+  private AwsReplica replica;
+
+  @BeforeEach
+  void replicaOnFreshTables() {
+    String records = Dynalite.uniqueTable("records");
+    String dedupe = Dynalite.uniqueTable("dedupe");
+    deadLettersTable = Dynalite.uniqueTable("dead-letters");
+    DynamoDbRecordStore.createTable(dynalite.client, records);
+    DynamoDbDedupeStore.createTable(dynalite.client, dedupe);
+    DynamoDbDeadLetterSink.createTable(dynalite.client, deadLettersTable);
+    AwsConfig config = AwsConfig.from(Map.of(
+        "SYNCLINE_REPLICA_ID", "aws-us-east-1",
+        "SYNCLINE_RECORDS_TABLE", records,
+        "SYNCLINE_DEDUPE_TABLE", dedupe,
+        "SYNCLINE_DEAD_LETTERS_TABLE", deadLettersTable,
+        "SYNCLINE_PEERS", "gcp-us-east4=http://127.0.0.1:9",
+        "SYNCLINE_SECRETS", SECRET,
+        "SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "true"));
+    replica = AwsReplica.create(config, time::get, dynalite.client, List.of(SECRET));
+  }
+
+  private String intent(byte[] envelope) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    new EventBridgeIntentHandler(replica).handleRequest(new ByteArrayInputStream(envelope), out, null);
+    return JSON.readTree(out.toByteArray()).get("result").asText();
+  }
+
+  private static byte[] sampleEnvelope() throws Exception {
+    try (InputStream in = AwsHandlersTest.class.getClassLoader().getResourceAsStream("golden/eventbridge-intent.json")) {
+      return in.readAllBytes();
+    }
+  }
+
+  private APIGatewayV2HTTPResponse http(String method, String path, Map<String, String> headers, byte[] body, boolean base64) {
+    APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
+    event.setVersion("2.0");
+    event.setRawPath(path);
+    event.setHeaders(new HashMap<>(headers));
+    event.setBody(base64 ? Base64.getEncoder().encodeToString(body) : new String(body, StandardCharsets.UTF_8));
+    event.setIsBase64Encoded(base64);
+    APIGatewayV2HTTPEvent.RequestContext context = new APIGatewayV2HTTPEvent.RequestContext();
+    APIGatewayV2HTTPEvent.RequestContext.Http http = new APIGatewayV2HTTPEvent.RequestContext.Http();
+    http.setMethod(method);
+    context.setHttp(http);
+    event.setRequestContext(context);
+    return new FunctionUrlIngressHandler(replica).handleRequest(event, null);
+  }
+
+  private Map<String, String> signed(String id, byte[] body, String secret) {
+    long ts = time.get() / 1000;
+    return Map.of("webhook-id", id, "webhook-timestamp", Long.toString(ts),
+        "webhook-signature", WebhookSignature.sign(secret, id, ts, body));
+  }
+
+  private int deadLetterCount() {
+    return dynalite.client.scan(b -> b.tableName(deadLettersTable)).count();
+  }
+
+  private JsonNode view(String subject) throws Exception {
+    APIGatewayV2HTTPResponse r = http("GET", "/records/" + subject, signed("get-" + subject, new byte[0], SECRET), new byte[0], false);
+    assertThat(r.getStatusCode()).isEqualTo(200);
+    return JSON.readTree(r.getBody());
+  }
+
+  @Test
+  void eventBridge_appliesTheSampleIntent() throws Exception {
+    assertThat(intent(sampleEnvelope())).isEqualTo("applied");
+
+    JsonNode view = view("user/42");
+    assertThat(view.get("fields").get("email").asText()).isEqualTo("ada@example.com");
+    assertThat(view.get("fields").get("logins").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void eventBridge_ignoresADuplicateEnvelope() throws Exception {
+    intent(sampleEnvelope());
+
+    assertThat(intent(sampleEnvelope())).isEqualTo("duplicate");
+    assertThat(view("user/42").get("fields").get("logins").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void eventBridge_deadLettersAMalformedIntent_andAcknowledgesIt() throws Exception {
+    ObjectNode envelope = (ObjectNode) JSON.readTree(sampleEnvelope());
+    ((ObjectNode) envelope.get("detail")).set("data", JSON.readTree("{\"ops\":[{\"op\":\"incr\",\"field\":\"logins\",\"by\":\"one\"}]}"));
+
+    assertThat(intent(JSON.writeValueAsBytes(envelope))).isEqualTo("dead_lettered");
+    assertThat(deadLetterCount()).isEqualTo(1);
+    assertThat(http("GET", "/records/user/42", signed("g", new byte[0], SECRET), new byte[0], false).getStatusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void drain_reportsTheChangeItCouldNotDeliver_andBacksOff() throws Exception {
+    intent(sampleEnvelope());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    new OutboxDrainHandler(replica).handleRequest(new ByteArrayInputStream("{}".getBytes()), out, null);
+
+    JsonNode report = JSON.readTree(out.toByteArray());
+    assertThat(report.get("pending").asInt()).isEqualTo(1);
+    assertThat(report.get("delivered").asInt()).isZero();
+  }
+
+  @Test
+  void functionUrl_appliesASignedChange_inABase64Body_andServesTheView() throws Exception {
+    var delta = Samples.userState("gcp-us-east4", "g@gcp", NOW);
+    var wire = ChangeEvents.toStructured(ChangeEvents.build("gcp-us-east4", Samples.USER_42, "user/42@1", NOW, delta, null));
+    Map<String, String> headers = new HashMap<>(signed("user/42@1", wire.body(), SECRET));
+    headers.put("content-type", "application/cloudevents+json");
+
+    APIGatewayV2HTTPResponse r = http("POST", "/events", headers, wire.body(), true);
+
+    assertThat(r.getStatusCode()).isEqualTo(200);
+    assertThat(r.getBody()).isEqualTo("{\"outcome\":\"applied\"}");
+    assertThat(view("user/42").get("fields").get("email").asText()).isEqualTo("g@gcp");
+  }
+
+  @Test
+  void functionUrl_answersTheHandshake() {
+    APIGatewayV2HTTPResponse r = http("OPTIONS", "/events", Map.of("WebHook-Request-Origin", "eventgrid.azure.net"), new byte[0], false);
+
+    assertThat(r.getStatusCode()).isEqualTo(200);
+    assertThat(r.getHeaders()).containsEntry("WebHook-Allowed-Origin", "eventgrid.azure.net");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "malformed|application/cloudevents+json|{\"specversion\":\"1.0\"|signed|400",
+      "unsigned|application/cloudevents+json|{}|unsigned|401",
+      "wrongly signed|application/cloudevents+json|{}|wrong-secret|401",
+      "replayed|application/cloudevents+json|{}|old|401",
+      "wrong content type|text/plain|hello|signed|415",
+      "oversized|application/cloudevents+json|BIG|signed|413"})
+  void functionUrl_refusesBadRequests_withProblemJson_andChangesNothing(
+      String name, String contentType, String body, String signing, int status) throws Exception {
+    byte[] bytes = body.equals("BIG") ? new byte[300 * 1024] : body.getBytes(StandardCharsets.UTF_8);
+    Map<String, String> headers = new HashMap<>();
+    headers.put("content-type", contentType);
+    switch (signing) {
+      case "signed" -> headers.putAll(signed("req-1", bytes, SECRET));
+      case "wrong-secret" -> headers.putAll(signed("req-1", bytes, "whsec_" + Base64.getEncoder().encodeToString("ffffffffffffffffffffffffffffffff".getBytes())));
+      case "old" -> {
+        long ts = time.get() / 1000 - 600;
+        headers.putAll(Map.of("webhook-id", "req-1", "webhook-timestamp", Long.toString(ts),
+            "webhook-signature", WebhookSignature.sign(SECRET, "req-1", ts, bytes)));
+      }
+      default -> { }
+    }
+
+    APIGatewayV2HTTPResponse r = http("POST", "/events", headers, bytes, false);
+
+    assertThat(r.getStatusCode()).isEqualTo(status);
+    assertThat(r.getHeaders().get("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(JSON.readTree(r.getBody()).get("status").asInt()).isEqualTo(status);
+    assertThat(http("GET", "/records/user/42", signed("g", new byte[0], SECRET), new byte[0], false).getStatusCode()).isEqualTo(404);
+  }
+}

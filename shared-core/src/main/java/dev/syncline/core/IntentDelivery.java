@@ -1,0 +1,98 @@
+package dev.syncline.core;
+
+import dev.syncline.core.event.IntentParser;
+import dev.syncline.core.event.WriteIntent;
+import dev.syncline.core.outbox.OutboxDrain;
+import dev.syncline.core.port.DeadLetter;
+import dev.syncline.core.port.DeadLetterSink;
+import io.cloudevents.CloudEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every cloud's bus-triggered intent function does with one delivery, so that the function
+ * itself only unwraps its native envelope:
+ *
+ * <ul>
+ *   <li>applies the intent exactly once and forwards it to the peers at once (a failed forward is
+ *       left to the scheduled drain);
+ *   <li>sends an intent that can never apply (malformed, or not fitting the schema) to the
+ *       dead-letter sink with its reason, and returns normally so the bus does not retry it for a
+ *       day;
+ *   <li>throws a transient {@link SynclineException} when a retry can succeed (store unavailable,
+ *       a concurrent duplicate holding the lease), so the function fails and the bus redelivers.
+ * </ul>
+ */
+public final class IntentDelivery {
+
+  private static final Logger log = LoggerFactory.getLogger(IntentDelivery.class);
+
+  /** What became of a delivery that the bus may consider done. */
+  public enum Result {
+    APPLIED,
+    DUPLICATE,
+    DEAD_LETTERED
+  }
+
+  private final SyncEngine engine;
+  private final OutboxDrain drain;
+  private final DeadLetterSink deadLetters;
+
+  public IntentDelivery(SyncEngine engine, OutboxDrain drain, DeadLetterSink deadLetters) {
+    this.engine = engine;
+    this.drain = drain;
+    this.deadLetters = deadLetters;
+  }
+
+  /** Delivers a structured-mode JSON CloudEvent. */
+  public Result deliverStructured(byte[] event) {
+    CloudEvent parsed;
+    try {
+      parsed = IntentParser.readStructured(event);
+    } catch (SynclineException e) {
+      return deadLetter(null, null, e.getMessage(), event);
+    }
+    return deliver(parsed, event);
+  }
+
+  /**
+   * Delivers a parsed CloudEvent; {@code original} is kept with a dead letter for replay.
+   *
+   * @throws SynclineException a transient kind: fail the invocation so that the bus redelivers
+   */
+  public Result deliver(CloudEvent event, byte[] original) {
+    WriteIntent intent;
+    try {
+      intent = IntentParser.parse(event);
+    } catch (SynclineException e) {
+      return deadLetter(event.getSubject(), event.getId(), e.getMessage(), original);
+    }
+    ApplyOutcome outcome = engine.applyIntent(intent);
+    if (outcome instanceof ApplyOutcome.Rejected rejected) {
+      return deadLetter(intent.key().subject(), intent.id(), rejected.reason(), original);
+    }
+    if (outcome instanceof ApplyOutcome.InProgress busy) {
+      throw SynclineException.concurrentModification(
+          "intent is being applied by another invocation; retry in " + busy.retryAfterMillis() + " ms");
+    }
+    if (outcome instanceof ApplyOutcome.Duplicate) {
+      return Result.DUPLICATE;
+    }
+    forwardNow(intent);
+    return Result.APPLIED;
+  }
+
+  private void forwardNow(WriteIntent intent) {
+    try {
+      drain.drain(intent.key());
+    } catch (SynclineException e) {
+      log.warn("forwarding {} deferred to the scheduled drain: {}", intent.key(), e.kind());
+    }
+  }
+
+  private Result deadLetter(String subject, String id, String reason, byte[] original) {
+    deadLetters.accept(new DeadLetter(DeadLetter.Kind.INTENT, subject, id, reason, original));
+    log.warn("intent {} dead-lettered: {}", id, reason);
+    return Result.DEAD_LETTERED;
+  }
+}
