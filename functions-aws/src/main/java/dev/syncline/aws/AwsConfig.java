@@ -1,9 +1,9 @@
 package dev.syncline.aws;
 
+import dev.syncline.core.Settings;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.port.Peer;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,56 +41,20 @@ public record AwsConfig(
   }
 
   public static AwsConfig from(Map<String, String> env) {
-    Optional<String> arn = optional(env, "SYNCLINE_SECRETS_ARN");
-    List<String> plain = split(env.getOrDefault("SYNCLINE_SECRETS", ""));
+    Optional<String> arn = Settings.optional(env, "SYNCLINE_SECRETS_ARN");
+    List<String> plain = Settings.list(env.getOrDefault("SYNCLINE_SECRETS", ""));
     if (arn.isEmpty() && plain.isEmpty()) {
       throw SynclineException.configuration("set SYNCLINE_SECRETS_ARN (or SYNCLINE_SECRETS for local runs)");
     }
     return new AwsConfig(
-        required(env, "SYNCLINE_REPLICA_ID"),
-        required(env, "SYNCLINE_RECORDS_TABLE"),
-        required(env, "SYNCLINE_DEDUPE_TABLE"),
-        required(env, "SYNCLINE_DEAD_LETTERS_TABLE"),
-        peers(env.getOrDefault("SYNCLINE_PEERS", "")),
+        Settings.required(env, "SYNCLINE_REPLICA_ID"),
+        Settings.required(env, "SYNCLINE_RECORDS_TABLE"),
+        Settings.required(env, "SYNCLINE_DEDUPE_TABLE"),
+        Settings.required(env, "SYNCLINE_DEAD_LETTERS_TABLE"),
+        Settings.peers(env.getOrDefault("SYNCLINE_PEERS", "")),
         arn,
         plain,
-        optional(env, "SYNCLINE_DYNAMODB_ENDPOINT").map(URI::create),
+        Settings.optional(env, "SYNCLINE_DYNAMODB_ENDPOINT").map(URI::create),
         Boolean.parseBoolean(env.getOrDefault("SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "false")));
-  }
-
-  /** Parses {@code a=https://x,b=https://y}. */
-  static List<Peer> peers(String value) {
-    List<Peer> out = new ArrayList<>();
-    for (String pair : split(value)) {
-      int eq = pair.indexOf('=');
-      if (eq < 1) {
-        throw SynclineException.configuration("SYNCLINE_PEERS entries must be replica=https://url");
-      }
-      try {
-        out.add(new Peer(pair.substring(0, eq), URI.create(pair.substring(eq + 1))));
-      } catch (IllegalArgumentException e) {
-        throw SynclineException.configuration("SYNCLINE_PEERS: " + e.getMessage());
-      }
-    }
-    return out;
-  }
-
-  static List<String> split(String value) {
-    List<String> out = new ArrayList<>();
-    for (String part : value.split("[,\\s]+")) {
-      if (!part.isBlank()) {
-        out.add(part.trim());
-      }
-    }
-    return out;
-  }
-
-  private static String required(Map<String, String> env, String name) {
-    return optional(env, name).orElseThrow(() -> SynclineException.configuration(name + " is required"));
-  }
-
-  private static Optional<String> optional(Map<String, String> env, String name) {
-    String v = env.get(name);
-    return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
   }
 }

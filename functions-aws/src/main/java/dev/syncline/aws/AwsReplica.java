@@ -5,6 +5,7 @@ import dev.syncline.aws.dynamodb.DynamoDbDedupeStore;
 import dev.syncline.aws.dynamodb.DynamoDbRecordStore;
 import dev.syncline.core.IntentDelivery;
 import dev.syncline.core.ReplicaConfig;
+import dev.syncline.core.Settings;
 import dev.syncline.core.SyncEngine;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.clock.Clock;
@@ -94,7 +95,7 @@ public final class AwsReplica {
       return config.plainSecrets();
     }
     try (SecretsManagerClient sm = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build()) {
-      List<String> secrets = AwsConfig.split(sm.getSecretValue(b -> b.secretId(config.secretsArn().get())).secretString());
+      List<String> secrets = Settings.list(sm.getSecretValue(b -> b.secretId(config.secretsArn().get())).secretString());
       if (secrets.isEmpty()) {
         throw SynclineException.configuration("the secret " + config.secretsArn().get() + " holds no signing secret");
       }

@@ -1,0 +1,51 @@
+package dev.syncline.azure;
+
+import dev.syncline.core.Settings;
+import dev.syncline.core.SynclineException;
+import dev.syncline.core.port.Peer;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The function app's configuration, read once from app settings (set by Terraform; see {@code
+ * functions-azure/README.md}). Secrets arrive as a Key Vault reference that App Service resolves
+ * into the setting's value, so no Key Vault client is needed here.
+ */
+public record AzureConfig(
+    String replicaId,
+    Optional<String> storageConnection,
+    Optional<String> tablesEndpoint,
+    String recordsTable,
+    String dedupeTable,
+    String deadLettersTable,
+    List<Peer> peers,
+    List<String> secrets,
+    boolean allowPlainHttpToLoopback) {
+
+  public static AzureConfig fromEnvironment() {
+    return from(System.getenv());
+  }
+
+  public static AzureConfig from(Map<String, String> env) {
+    List<String> secrets = Settings.list(env.getOrDefault("SYNCLINE_SECRETS", ""));
+    if (Settings.optional(env, "SYNCLINE_STORAGE_CONNECTION").isEmpty()
+        && Settings.optional(env, "SYNCLINE_TABLES_ENDPOINT").isEmpty()) {
+      throw SynclineException.configuration(
+          "set SYNCLINE_TABLES_ENDPOINT (managed identity) or SYNCLINE_STORAGE_CONNECTION");
+    }
+    if (secrets.isEmpty()) {
+      throw SynclineException.configuration("SYNCLINE_SECRETS is required (a Key Vault reference in Azure)");
+    }
+    return new AzureConfig(
+        Settings.required(env, "SYNCLINE_REPLICA_ID"),
+        Settings.optional(env, "SYNCLINE_STORAGE_CONNECTION"),
+        Settings.optional(env, "SYNCLINE_TABLES_ENDPOINT"),
+        env.getOrDefault("SYNCLINE_RECORDS_TABLE", "synclineRecords"),
+        env.getOrDefault("SYNCLINE_DEDUPE_TABLE", "synclineDedupe"),
+        env.getOrDefault("SYNCLINE_DEAD_LETTERS_TABLE", "synclineDeadLetters"),
+        Settings.peers(env.getOrDefault("SYNCLINE_PEERS", "")),
+        secrets,
+        Boolean.parseBoolean(env.getOrDefault("SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "false")));
+  }
+}

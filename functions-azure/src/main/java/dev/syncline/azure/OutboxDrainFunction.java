@@ -1,0 +1,38 @@
+package dev.syncline.azure;
+
+import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.annotation.FunctionName;
+import com.microsoft.azure.functions.annotation.TimerTrigger;
+import dev.syncline.core.outbox.OutboxDrain;
+
+/**
+ * The scheduled drain, every minute: forwards what records still owe their peers, with
+ * backoff, dead-letters what is too old, and removes expired dedupe rows (Table Storage has no
+ * TTL).
+ */
+public final class OutboxDrainFunction {
+
+  static final int BATCH = 500;
+
+  private final AzureReplica replica;
+
+  public OutboxDrainFunction() {
+    this(null);
+  }
+
+  OutboxDrainFunction(AzureReplica replica) {
+    this.replica = replica;
+  }
+
+  @FunctionName("OutboxDrain")
+  public void run(@TimerTrigger(name = "timer", schedule = "0 */1 * * * *") String timer, ExecutionContext context) {
+    AzureReplica r = replica != null ? replica : AzureReplica.shared();
+    OutboxDrain.Report report = r.drain.drainPending(BATCH);
+    int expired = r.dedupe.deleteExpired(r.clock.millis(), BATCH);
+    String summary = String.format("{\"delivered\":%d,\"retrying\":%d,\"deadLettered\":%d,\"pending\":%d,\"expiredDedupeRows\":%d}",
+        report.delivered(), report.retrying(), report.deadLettered(), report.pending(), expired);
+    if (context != null) {
+      context.getLogger().info("drain " + summary);
+    }
+  }
+}

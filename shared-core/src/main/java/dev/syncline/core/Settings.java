@@ -1,0 +1,56 @@
+package dev.syncline.core;
+
+import dev.syncline.core.port.Peer;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Parsing of the settings every cloud's functions share ({@code SYNCLINE_*} environment
+ * variables or app settings). Bad values fail with a CONFIGURATION error naming the setting.
+ */
+public final class Settings {
+
+  private Settings() {}
+
+  /** A required setting. */
+  public static String required(Map<String, String> env, String name) {
+    return optional(env, name).orElseThrow(() -> SynclineException.configuration(name + " is required"));
+  }
+
+  /** A setting that may be absent or blank. */
+  public static Optional<String> optional(Map<String, String> env, String name) {
+    String v = env.get(name);
+    return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+  }
+
+  /** A list separated by commas or white space, such as signing secrets. */
+  public static List<String> list(String value) {
+    List<String> out = new ArrayList<>();
+    for (String part : value.split("[,\\s]+")) {
+      if (!part.isBlank()) {
+        out.add(part.trim());
+      }
+    }
+    return out;
+  }
+
+  /** {@code SYNCLINE_PEERS}: {@code replica=https://url} pairs, comma separated. */
+  public static List<Peer> peers(String value) {
+    List<Peer> out = new ArrayList<>();
+    for (String pair : list(value)) {
+      int eq = pair.indexOf('=');
+      if (eq < 1) {
+        throw SynclineException.configuration("SYNCLINE_PEERS entries must be replica=https://url");
+      }
+      try {
+        out.add(new Peer(pair.substring(0, eq), URI.create(pair.substring(eq + 1))));
+      } catch (IllegalArgumentException e) {
+        throw SynclineException.configuration("SYNCLINE_PEERS: " + e.getMessage());
+      }
+    }
+    return out;
+  }
+}
