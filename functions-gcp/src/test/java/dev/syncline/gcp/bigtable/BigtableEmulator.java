@@ -34,8 +34,7 @@ public final class BigtableEmulator {
     if (instance == null) {
       try {
         Emulator emulator = Emulator.createBundled();
-        emulator.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(emulator::stop));
+        emulator.start(); // it stops itself when the JVM exits
         instance = new BigtableEmulator(emulator.getPort());
       } catch (Exception e) {
         throw new IllegalStateException("the Bigtable emulator did not start", e);

@@ -1,0 +1,54 @@
+package dev.syncline.gcp;
+
+import com.google.cloud.functions.HttpFunction;
+import dev.syncline.core.http.HttpRequest;
+import dev.syncline.core.http.HttpResponse;
+import dev.syncline.core.http.IngressHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The HTTPS ingress of DESIGN section 6 ({@code POST /events}, {@code GET /records/...}, {@code
+ * OPTIONS /events}) as an HTTP function; requests are authenticated by their webhook signature.
+ */
+public final class HttpIngressFunction implements HttpFunction {
+
+  private final GcpReplica replica;
+
+  public HttpIngressFunction() {
+    this(null);
+  }
+
+  HttpIngressFunction(GcpReplica replica) {
+    this.replica = replica;
+  }
+
+  @Override
+  public void service(com.google.cloud.functions.HttpRequest request, com.google.cloud.functions.HttpResponse response)
+      throws IOException {
+    Map<String, String> headers = new HashMap<>();
+    request.getHeaders().forEach((name, values) -> {
+      if (!values.isEmpty()) {
+        headers.put(name, values.get(0));
+      }
+    });
+    byte[] body;
+    try (InputStream in = request.getInputStream()) {
+      body = in.readNBytes(IngressHandler.MAX_BODY_BYTES + 1); // more is refused with 413 anyway
+    }
+    String path = request.getPath() + request.getQuery().map(q -> "?" + q).orElse("");
+    HttpResponse answer = (replica != null ? replica : GcpReplica.shared()).ingress
+        .handle(new HttpRequest(request.getMethod(), path, headers, body));
+    response.setStatusCode(answer.status());
+    answer.headers().forEach((name, value) -> {
+      if (name.equalsIgnoreCase("Content-Type")) {
+        response.setContentType(value);
+      } else {
+        response.appendHeader(name, value);
+      }
+    });
+    response.getOutputStream().write(answer.body());
+  }
+}
