@@ -83,6 +83,7 @@ public final class ColdStartBenchmark {
             throw new IllegalStateException("the invoker exited with " + p.exitValue());
           }
         }
+        long listening = (System.nanoTime() - started) / 1_000_000;
         String data = Base64.getEncoder().encodeToString(Samples.intentJson("/apps/bench", "cold-" + run, "user/cold",
             "[{\"op\":\"set\",\"field\":\"email\",\"value\":\"a@b\"}]"));
         String body = "{\"message\":{\"data\":\"" + data + "\",\"attributes\":{},\"messageId\":\"" + run
@@ -97,7 +98,7 @@ public final class ColdStartBenchmark {
           throw new IllegalStateException("run " + run + " answered " + r.statusCode());
         }
         runs.add(millis);
-        System.out.printf("run %d: %d ms%n", run, millis);
+        System.out.printf("run %d: %d ms (the invoker listening after %d ms)%n", run, millis, listening);
       } finally {
         p.destroy();
       }
