@@ -4,23 +4,13 @@ import dev.syncline.aws.dynamodb.DynamoDbDeadLetterSink;
 import dev.syncline.aws.dynamodb.DynamoDbDedupeStore;
 import dev.syncline.aws.dynamodb.DynamoDbRecordStore;
 import dev.syncline.core.IntentDelivery;
-import dev.syncline.core.ReplicaConfig;
+import dev.syncline.core.Replica;
 import dev.syncline.core.Settings;
-import dev.syncline.core.SyncEngine;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.clock.Clock;
-import dev.syncline.core.clock.HybridLogicalClock;
-import dev.syncline.core.crdt.ConflictHandler;
-import dev.syncline.core.http.HttpPeerClient;
 import dev.syncline.core.http.IngressHandler;
-import dev.syncline.core.http.WebhookVerifier;
-import dev.syncline.core.outbox.Backoff;
 import dev.syncline.core.outbox.OutboxDrain;
-import dev.syncline.core.port.ConflictSink;
-import dev.syncline.core.port.Metrics;
-import java.time.Duration;
 import java.util.List;
-import java.util.SplittableRandom;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -70,24 +60,13 @@ public final class AwsReplica {
   /** Wires a replica on a given client and secrets (tests, the local sandbox). */
   public static AwsReplica create(AwsConfig config, Clock clock, DynamoDbClient dynamo, List<String> secrets) {
     DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build();
-    DynamoDbRecordStore records = new DynamoDbRecordStore(enhanced, config.recordsTable());
-    DynamoDbDeadLetterSink deadLetters = new DynamoDbDeadLetterSink(dynamo, config.deadLettersTable(), clock);
-    ReplicaConfig replica = ReplicaConfig.of(config.replicaId(), config.peers());
-    SyncEngine engine = new SyncEngine(
-        replica, records, new DynamoDbDedupeStore(enhanced, config.dedupeTable()),
-        new HybridLogicalClock(clock, replica.maxSkew().toMillis()), Metrics.NONE, ConflictSink.NONE,
-        ConflictHandler.KEEP_SIBLINGS);
-    HttpPeerClient peers = HttpPeerClient.builder(secrets, clock)
-        .allowPlainHttpToLoopback(config.allowPlainHttpToLoopback())
-        .peers(config.peers())
-        .build();
-    OutboxDrain drain = new OutboxDrain(
-        config.replicaId(), config.peers(), records, peers, deadLetters, clock, Metrics.NONE,
-        Backoff.standard(), Duration.ofDays(7), new SplittableRandom());
-    return new AwsReplica(
-        new IntentDelivery(engine, drain, deadLetters),
-        new IngressHandler(engine, new WebhookVerifier(secrets, clock)),
-        drain);
+    Replica replica = Replica.wire(
+        config.replicaId(), config.peers(), secrets, config.allowPlainHttpToLoopback(),
+        new DynamoDbRecordStore(enhanced, config.recordsTable()),
+        new DynamoDbDedupeStore(enhanced, config.dedupeTable()),
+        new DynamoDbDeadLetterSink(dynamo, config.deadLettersTable(), clock),
+        clock);
+    return new AwsReplica(replica.intents, replica.ingress, replica.drain);
   }
 
   private static List<String> secrets(AwsConfig config) {

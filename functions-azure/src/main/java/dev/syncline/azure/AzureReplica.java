@@ -7,20 +7,10 @@ import dev.syncline.azure.tables.TableStorageDeadLetterSink;
 import dev.syncline.azure.tables.TableStorageDedupeStore;
 import dev.syncline.azure.tables.TableStorageRecordStore;
 import dev.syncline.core.IntentDelivery;
-import dev.syncline.core.ReplicaConfig;
-import dev.syncline.core.SyncEngine;
+import dev.syncline.core.Replica;
 import dev.syncline.core.clock.Clock;
-import dev.syncline.core.clock.HybridLogicalClock;
-import dev.syncline.core.crdt.ConflictHandler;
-import dev.syncline.core.http.HttpPeerClient;
 import dev.syncline.core.http.IngressHandler;
-import dev.syncline.core.http.WebhookVerifier;
-import dev.syncline.core.outbox.Backoff;
 import dev.syncline.core.outbox.OutboxDrain;
-import dev.syncline.core.port.ConflictSink;
-import dev.syncline.core.port.Metrics;
-import java.time.Duration;
-import java.util.SplittableRandom;
 
 /**
  * One replica's core wired to Azure Table Storage: built once per worker, on first use, and
@@ -64,24 +54,13 @@ public final class AzureReplica {
 
   /** Wires a replica on a given service client (tests, the local sandbox). */
   public static AzureReplica create(AzureConfig config, Clock clock, TableServiceClient tables) {
-    TableStorageRecordStore records = new TableStorageRecordStore(tables.getTableClient(config.recordsTable()));
     TableStorageDedupeStore dedupe = new TableStorageDedupeStore(tables.getTableClient(config.dedupeTable()));
-    TableStorageDeadLetterSink deadLetters =
-        new TableStorageDeadLetterSink(tables.getTableClient(config.deadLettersTable()), clock);
-    ReplicaConfig replica = ReplicaConfig.of(config.replicaId(), config.peers());
-    SyncEngine engine = new SyncEngine(
-        replica, records, dedupe, new HybridLogicalClock(clock, replica.maxSkew().toMillis()),
-        Metrics.NONE, ConflictSink.NONE, ConflictHandler.KEEP_SIBLINGS);
-    HttpPeerClient peers = HttpPeerClient.builder(config.secrets(), clock)
-        .allowPlainHttpToLoopback(config.allowPlainHttpToLoopback())
-        .peers(config.peers())
-        .build();
-    OutboxDrain drain = new OutboxDrain(
-        config.replicaId(), config.peers(), records, peers, deadLetters, clock, Metrics.NONE,
-        Backoff.standard(), Duration.ofDays(7), new SplittableRandom());
-    return new AzureReplica(
-        new IntentDelivery(engine, drain, deadLetters),
-        new IngressHandler(engine, new WebhookVerifier(config.secrets(), clock)),
-        drain, dedupe, clock);
+    Replica replica = Replica.wire(
+        config.replicaId(), config.peers(), config.secrets(), config.allowPlainHttpToLoopback(),
+        new TableStorageRecordStore(tables.getTableClient(config.recordsTable())),
+        dedupe,
+        new TableStorageDeadLetterSink(tables.getTableClient(config.deadLettersTable()), clock),
+        clock);
+    return new AzureReplica(replica.intents, replica.ingress, replica.drain, dedupe, clock);
   }
 }

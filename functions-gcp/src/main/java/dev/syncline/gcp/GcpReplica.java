@@ -3,25 +3,15 @@ package dev.syncline.gcp;
 import com.google.cloud.bigtable.data.v2.BigtableDataClient;
 import com.google.cloud.bigtable.data.v2.BigtableDataSettings;
 import dev.syncline.core.IntentDelivery;
-import dev.syncline.core.ReplicaConfig;
-import dev.syncline.core.SyncEngine;
+import dev.syncline.core.Replica;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.clock.Clock;
-import dev.syncline.core.clock.HybridLogicalClock;
-import dev.syncline.core.crdt.ConflictHandler;
-import dev.syncline.core.http.HttpPeerClient;
 import dev.syncline.core.http.IngressHandler;
-import dev.syncline.core.http.WebhookVerifier;
-import dev.syncline.core.outbox.Backoff;
 import dev.syncline.core.outbox.OutboxDrain;
-import dev.syncline.core.port.ConflictSink;
-import dev.syncline.core.port.Metrics;
 import dev.syncline.gcp.bigtable.BigtableDeadLetterSink;
 import dev.syncline.gcp.bigtable.BigtableDedupeStore;
 import dev.syncline.gcp.bigtable.BigtableRecordStore;
 import java.io.IOException;
-import java.time.Duration;
-import java.util.SplittableRandom;
 
 /** One replica's core wired to Bigtable: built once per instance, on first use, and shared. */
 public final class GcpReplica {
@@ -58,23 +48,12 @@ public final class GcpReplica {
   }
 
   public static GcpReplica create(GcpConfig config, Clock clock, BigtableDataClient bigtable) {
-    BigtableRecordStore records = new BigtableRecordStore(bigtable, config.recordsTable());
-    BigtableDeadLetterSink deadLetters = new BigtableDeadLetterSink(bigtable, config.deadLettersTable(), clock);
-    ReplicaConfig replica = ReplicaConfig.of(config.replicaId(), config.peers());
-    SyncEngine engine = new SyncEngine(
-        replica, records, new BigtableDedupeStore(bigtable, config.dedupeTable()),
-        new HybridLogicalClock(clock, replica.maxSkew().toMillis()), Metrics.NONE, ConflictSink.NONE,
-        ConflictHandler.KEEP_SIBLINGS);
-    HttpPeerClient peers = HttpPeerClient.builder(config.secrets(), clock)
-        .allowPlainHttpToLoopback(config.allowPlainHttpToLoopback())
-        .peers(config.peers())
-        .build();
-    OutboxDrain drain = new OutboxDrain(
-        config.replicaId(), config.peers(), records, peers, deadLetters, clock, Metrics.NONE,
-        Backoff.standard(), Duration.ofDays(7), new SplittableRandom());
-    return new GcpReplica(
-        new IntentDelivery(engine, drain, deadLetters),
-        new IngressHandler(engine, new WebhookVerifier(config.secrets(), clock)),
-        drain);
+    Replica replica = Replica.wire(
+        config.replicaId(), config.peers(), config.secrets(), config.allowPlainHttpToLoopback(),
+        new BigtableRecordStore(bigtable, config.recordsTable()),
+        new BigtableDedupeStore(bigtable, config.dedupeTable()),
+        new BigtableDeadLetterSink(bigtable, config.deadLettersTable(), clock),
+        clock);
+    return new GcpReplica(replica.intents, replica.ingress, replica.drain);
   }
 }
