@@ -24,9 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
+import dev.syncline.core.contract.HostileRequests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The three Lambda handlers on real envelopes, against DynamoDB as emulated by dynalite. */
 class AwsHandlersTest {
@@ -163,35 +164,18 @@ class AwsHandlersTest {
     assertThat(r.getHeaders()).containsEntry("WebHook-Allowed-Origin", "eventgrid.azure.net");
   }
 
+  static java.util.List<HostileRequests.Case> hostile() {
+    return HostileRequests.all(SECRET, NOW);
+  }
+
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "malformed|application/cloudevents+json|{\"specversion\":\"1.0\"|signed|400",
-      "unsigned|application/cloudevents+json|{}|unsigned|401",
-      "wrongly signed|application/cloudevents+json|{}|wrong-secret|401",
-      "replayed|application/cloudevents+json|{}|old|401",
-      "wrong content type|text/plain|hello|signed|415",
-      "oversized|application/cloudevents+json|BIG|signed|413"})
-  void functionUrl_refusesBadRequests_withProblemJson_andChangesNothing(
-      String name, String contentType, String body, String signing, int status) throws Exception {
-    byte[] bytes = body.equals("BIG") ? new byte[300 * 1024] : body.getBytes(StandardCharsets.UTF_8);
-    Map<String, String> headers = new HashMap<>();
-    headers.put("content-type", contentType);
-    switch (signing) {
-      case "signed" -> headers.putAll(signed("req-1", bytes, SECRET));
-      case "wrong-secret" -> headers.putAll(signed("req-1", bytes, "whsec_" + Base64.getEncoder().encodeToString("ffffffffffffffffffffffffffffffff".getBytes())));
-      case "old" -> {
-        long ts = time.get() / 1000 - 600;
-        headers.putAll(Map.of("webhook-id", "req-1", "webhook-timestamp", Long.toString(ts),
-            "webhook-signature", WebhookSignature.sign(SECRET, "req-1", ts, bytes)));
-      }
-      default -> { }
-    }
+  @MethodSource("hostile")
+  void functionUrl_refusesBadRequests_withProblemJson_andChangesNothing(HostileRequests.Case bad) throws Exception {
+    APIGatewayV2HTTPResponse r = http("POST", "/events", bad.headers(), bad.body(), false);
 
-    APIGatewayV2HTTPResponse r = http("POST", "/events", headers, bytes, false);
-
-    assertThat(r.getStatusCode()).isEqualTo(status);
+    assertThat(r.getStatusCode()).isEqualTo(bad.status());
     assertThat(r.getHeaders().get("Content-Type")).isEqualTo("application/problem+json");
-    assertThat(JSON.readTree(r.getBody()).get("status").asInt()).isEqualTo(status);
+    assertThat(JSON.readTree(r.getBody()).get("status").asInt()).isEqualTo(bad.status());
     assertThat(http("GET", "/records/user/42", signed("g", new byte[0], SECRET), new byte[0], false).getStatusCode()).isEqualTo(404);
   }
 }

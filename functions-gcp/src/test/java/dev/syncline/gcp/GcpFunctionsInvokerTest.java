@@ -39,9 +39,10 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import dev.syncline.core.contract.HostileRequests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The three functions running in java-function-invoker 1.4.1, each in its own process as Cloud
@@ -267,34 +268,18 @@ class GcpFunctionsInvokerTest {
     assertThat(r.headers().firstValue("WebHook-Allowed-Origin")).contains("eventarc.googleapis.com");
   }
 
+  static java.util.List<HostileRequests.Case> hostile() {
+    return HostileRequests.all(SECRET, System.currentTimeMillis());
+  }
+
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "malformed|application/cloudevents+json|{\"specversion\":\"1.0\"|signed|400",
-      "unsigned|application/cloudevents+json|{}|unsigned|401",
-      "wrongly signed|application/cloudevents+json|{}|wrong-secret|401",
-      "replayed|application/cloudevents+json|{}|old|401",
-      "wrong content type|text/plain|hello|signed|415",
-      "oversized|application/cloudevents+json|BIG|signed|413"})
-  void ingress_refusesBadRequests_withProblemJson(String name, String contentType, String body, String signing, int status)
-      throws Exception {
-    byte[] bytes = body.equals("BIG") ? new byte[300 * 1024] : body.getBytes(StandardCharsets.UTF_8);
-    Map<String, String> headers = new HashMap<>();
-    headers.put("content-type", contentType);
-    long ts = System.currentTimeMillis() / 1000;
-    switch (signing) {
-      case "signed" -> headers.putAll(signed("req-1", bytes));
-      case "wrong-secret" -> headers.putAll(Map.of("webhook-id", "req-1", "webhook-timestamp", Long.toString(ts),
-          "webhook-signature", WebhookSignature.sign("whsec_" + Base64.getEncoder().encodeToString("ffffffffffffffffffffffffffffffff".getBytes()), "req-1", ts, bytes)));
-      case "old" -> headers.putAll(Map.of("webhook-id", "req-1", "webhook-timestamp", Long.toString(ts - 600),
-          "webhook-signature", WebhookSignature.sign(SECRET, "req-1", ts - 600, bytes)));
-      default -> { }
-    }
+  @MethodSource("hostile")
+  void ingress_refusesBadRequests_withProblemJson(HostileRequests.Case bad) throws Exception {
+    HttpResponse<String> r = send(ingress, "POST", "/events", bad.headers(), bad.body());
 
-    HttpResponse<String> r = send(ingress, "POST", "/events", headers, bytes);
-
-    assertThat(r.statusCode()).isEqualTo(status);
+    assertThat(r.statusCode()).isEqualTo(bad.status());
     assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
-    assertThat(JSON.readTree(r.body()).get("status").asInt()).isEqualTo(status);
+    assertThat(JSON.readTree(r.body()).get("status").asInt()).isEqualTo(bad.status());
   }
 
   @Test
