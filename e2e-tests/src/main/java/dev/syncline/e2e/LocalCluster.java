@@ -11,6 +11,7 @@ import dev.syncline.core.event.IntentParser;
 import dev.syncline.core.event.ViewCodec;
 import dev.syncline.core.memory.InMemoryConflictSink;
 import dev.syncline.core.memory.InProcessPeerClient;
+import dev.syncline.core.memory.ManualClock;
 import dev.syncline.core.memory.InMemoryDeadLetterSink;
 import dev.syncline.core.memory.InMemoryDedupeStore;
 import dev.syncline.core.memory.InMemoryMetrics;
@@ -30,7 +31,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Replicas in one process on the core's in-memory adapters, linked by an in-process peer client
@@ -48,22 +48,22 @@ public final class LocalCluster {
     public final SyncEngine engine;
     public final OutboxDrain drain;
 
-    Replica(String id, List<Peer> peers, AtomicLong clock, PeerClient links) {
+    Replica(String id, List<Peer> peers, ManualClock clock, PeerClient links) {
       this.id = id;
       engine = new SyncEngine(ReplicaConfig.of(id, peers), records, new InMemoryDedupeStore(),
-          new HybridLogicalClock(clock::get, Duration.ofMinutes(5).toMillis()), metrics, conflicts,
+          new HybridLogicalClock(clock, Duration.ofMinutes(5).toMillis()), metrics, conflicts,
           ConflictHandler.KEEP_SIBLINGS);
-      drain = new OutboxDrain(id, peers, records, links, deadLetters, clock::get, metrics,
+      drain = new OutboxDrain(id, peers, records, links, deadLetters, clock, metrics,
           new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(10)), Duration.ofDays(7), new SplittableRandom(id.hashCode()));
     }
   }
 
-  private final AtomicLong clock;
+  private final ManualClock clock;
   private final Map<String, Replica> replicas = new LinkedHashMap<>();
   private final Set<String> cutOff = InProcessPeerClient.newLinkState();
 
   public LocalCluster(long startMillis, String... ids) {
-    this.clock = new AtomicLong(startMillis);
+    this.clock = new ManualClock(startMillis);
     for (String id : ids) {
       List<Peer> peers = new ArrayList<>();
       for (String other : ids) {
@@ -101,7 +101,7 @@ public final class LocalCluster {
   }
 
   public void advance(Duration d) {
-    clock.addAndGet(d.toMillis());
+    clock.advance(d);
   }
 
   /** One scheduled drain pass on every replica. @return changes still pending everywhere */
