@@ -25,7 +25,7 @@ import java.util.TreeMap;
 
 /**
  * The versioned JSON form of a {@link RecordState} (a delta or a whole state), documented in
- * {@code docs/delta-format.md} and described by the JSON Schema {@code
+ * {@code shared-core/docs/delta-format.md} and described by the JSON Schema {@code
  * /schemas/syncline-delta-v1.json}. Encoding is deterministic: equal states give equal bytes.
  *
  * <pre>{@code
