@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@link RecordStore} on Azure Table Storage. A record is one partition: the entity {@code
@@ -41,7 +42,18 @@ public final class TableStorageRecordStore implements RecordStore {
   /** Table Storage's entity limit, 1 MiB, less room for property names and system properties. */
   static final int MAX_ENTITY_BYTES = 1024 * 1024 - 16 * 1024;
 
+  /** At most this many partitions are remembered between a load and the write that follows. */
+  static final int MAX_REMEMBERED = 10_000;
+
   private final TableClient table;
+  /**
+   * The partition each recent {@link #load} read, so that the write that follows needs no second
+   * read for the record's ETag and outbox rows. A stale entry is harmless: every write replaces
+   * the record entity, so a stale ETag fails the transaction (a lost race, retried on fresh state).
+   */
+  private final Map<RecordKey, Read> lastRead = new ConcurrentHashMap<>();
+
+  private record Read(long version, Map<String, TableEntity> rows) {}
 
   public TableStorageRecordStore(TableClient table) {
     this.table = table;
@@ -72,6 +84,10 @@ public final class TableStorageRecordStore implements RecordStore {
     if (record == null) {
       return Optional.empty();
     }
+    if (lastRead.size() >= MAX_REMEMBERED) {
+      lastRead.clear();
+    }
+    lastRead.put(key, new Read(((Number) record.getProperty("version")).longValue(), rows));
     TreeMap<String, OutboxEntry> outbox = new TreeMap<>();
     rows.forEach((row, entity) -> {
       if (row.startsWith(OUTBOX_PREFIX)) {
@@ -89,7 +105,9 @@ public final class TableStorageRecordStore implements RecordStore {
   @Override
   public long write(RecordKey key, StoredRecord record, long expectedVersion) {
     String pk = partitionOf(key);
-    Map<String, TableEntity> current = partition(key);
+    Read remembered = lastRead.remove(key);
+    Map<String, TableEntity> current =
+        remembered != null && remembered.version() == expectedVersion ? remembered.rows() : partition(key);
     TableEntity stored = current.get(RECORD_ROW);
     long storedVersion = stored == null ? 0 : ((Number) stored.getProperty("version")).longValue();
     if (storedVersion != expectedVersion) {
