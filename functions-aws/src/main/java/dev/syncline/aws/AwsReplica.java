@@ -3,13 +3,10 @@ package dev.syncline.aws;
 import dev.syncline.aws.dynamodb.DynamoDbDeadLetterSink;
 import dev.syncline.aws.dynamodb.DynamoDbDedupeStore;
 import dev.syncline.aws.dynamodb.DynamoDbRecordStore;
-import dev.syncline.core.IntentDelivery;
 import dev.syncline.core.Replica;
 import dev.syncline.core.Settings;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.clock.Clock;
-import dev.syncline.core.http.IngressHandler;
-import dev.syncline.core.outbox.OutboxDrain;
 import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -22,32 +19,24 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
- * One replica's core wired to DynamoDB: built once per Lambda container, on first use, and
- * shared by every handler in it.
+ * Wires the core's {@link Replica} to DynamoDB; {@link #shared()} builds it once per Lambda
+ * container, on first use, for every function in it.
  */
 public final class AwsReplica {
 
-  final IntentDelivery intents;
-  final IngressHandler ingress;
-  final OutboxDrain drain;
-
-  private AwsReplica(IntentDelivery intents, IngressHandler ingress, OutboxDrain drain) {
-    this.intents = intents;
-    this.ingress = ingress;
-    this.drain = drain;
-  }
+  private AwsReplica() {}
 
   /** The container's replica, configured from the environment on first use. */
-  static AwsReplica shared() {
+  static Replica shared() {
     return Holder.INSTANCE;
   }
 
   private static final class Holder {
-    static final AwsReplica INSTANCE = create(AwsConfig.fromEnvironment(), Clock.system());
+    static final Replica INSTANCE = create(AwsConfig.fromEnvironment(), Clock.system());
   }
 
   /** Wires a replica from configuration. */
-  public static AwsReplica create(AwsConfig config, Clock clock) {
+  public static Replica create(AwsConfig config, Clock clock) {
     DynamoDbClientBuilder builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
     config.dynamoDbEndpoint().ifPresent(endpoint -> builder
         .endpointOverride(endpoint)
@@ -58,15 +47,14 @@ public final class AwsReplica {
   }
 
   /** Wires a replica on a given client and secrets (tests, the local sandbox). */
-  public static AwsReplica create(AwsConfig config, Clock clock, DynamoDbClient dynamo, List<String> secrets) {
+  public static Replica create(AwsConfig config, Clock clock, DynamoDbClient dynamo, List<String> secrets) {
     DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build();
-    Replica replica = Replica.wire(
+    return Replica.wire(
         config.replicaId(), config.peers(), secrets, config.allowPlainHttpToLoopback(),
         new DynamoDbRecordStore(enhanced, config.recordsTable()),
         new DynamoDbDedupeStore(enhanced, config.dedupeTable()),
         new DynamoDbDeadLetterSink(dynamo, config.deadLettersTable(), clock),
         clock);
-    return new AwsReplica(replica.intents, replica.ingress, replica.drain);
   }
 
   private static List<String> secrets(AwsConfig config) {

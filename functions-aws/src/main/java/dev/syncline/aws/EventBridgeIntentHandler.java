@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.syncline.core.IntentDelivery;
+import dev.syncline.core.Replica;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,14 +22,14 @@ import java.nio.charset.StandardCharsets;
 public final class EventBridgeIntentHandler implements RequestStreamHandler {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final AwsReplica replica;
+  private final Replica replica;
 
   /** Used by Lambda: the container's replica, configured from the environment. */
   public EventBridgeIntentHandler() {
     this(null);
   }
 
-  EventBridgeIntentHandler(AwsReplica replica) {
+  EventBridgeIntentHandler(Replica replica) {
     this.replica = replica;
   }
 

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.syncline.core.Replica;
 import dev.syncline.core.http.HttpRequest;
 import dev.syncline.core.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -19,13 +20,13 @@ import java.util.Map;
 public final class FunctionUrlIngressHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
-  private final AwsReplica replica;
+  private final Replica replica;
 
   public FunctionUrlIngressHandler() {
     this(null);
   }
 
-  FunctionUrlIngressHandler(AwsReplica replica) {
+  FunctionUrlIngressHandler(Replica replica) {
     this.replica = replica;
   }
 

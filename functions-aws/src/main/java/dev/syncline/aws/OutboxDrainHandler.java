@@ -2,6 +2,7 @@ package dev.syncline.aws;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.syncline.core.Replica;
 import dev.syncline.core.outbox.OutboxDrain;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,13 +20,13 @@ public final class OutboxDrainHandler implements RequestStreamHandler {
   /** Records drained per invocation. */
   static final int BATCH = 500;
 
-  private final AwsReplica replica;
+  private final Replica replica;
 
   public OutboxDrainHandler() {
     this(null);
   }
 
-  OutboxDrainHandler(AwsReplica replica) {
+  OutboxDrainHandler(Replica replica) {
     this.replica = replica;
   }
 

@@ -2,6 +2,8 @@ package dev.syncline.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.syncline.core.Replica;
+
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,7 +41,7 @@ class AwsHandlersTest {
   private final AtomicLong time = new AtomicLong(NOW);
   private final Dynalite dynalite = Dynalite.get();
   private String deadLettersTable;
-  private AwsReplica replica;
+  private Replica replica;
 
   @BeforeEach
   void replicaOnFreshTables() {

@@ -2,39 +2,31 @@ package dev.syncline.gcp;
 
 import com.google.cloud.bigtable.data.v2.BigtableDataClient;
 import com.google.cloud.bigtable.data.v2.BigtableDataSettings;
-import dev.syncline.core.IntentDelivery;
 import dev.syncline.core.Replica;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.clock.Clock;
-import dev.syncline.core.http.IngressHandler;
-import dev.syncline.core.outbox.OutboxDrain;
 import dev.syncline.gcp.bigtable.BigtableDeadLetterSink;
 import dev.syncline.gcp.bigtable.BigtableDedupeStore;
 import dev.syncline.gcp.bigtable.BigtableRecordStore;
 import java.io.IOException;
 
-/** One replica's core wired to Bigtable: built once per instance, on first use, and shared. */
+/**
+ * Wires the core's {@link Replica} to Bigtable; {@link #shared()} builds it once per instance, on
+ * first use, for every function in it.
+ */
 public final class GcpReplica {
 
-  final IntentDelivery intents;
-  final IngressHandler ingress;
-  final OutboxDrain drain;
+  private GcpReplica() {}
 
-  private GcpReplica(IntentDelivery intents, IngressHandler ingress, OutboxDrain drain) {
-    this.intents = intents;
-    this.ingress = ingress;
-    this.drain = drain;
-  }
-
-  static GcpReplica shared() {
+  static Replica shared() {
     return Holder.INSTANCE;
   }
 
   private static final class Holder {
-    static final GcpReplica INSTANCE = create(GcpConfig.fromEnvironment(), Clock.system());
+    static final Replica INSTANCE = create(GcpConfig.fromEnvironment(), Clock.system());
   }
 
-  public static GcpReplica create(GcpConfig config, Clock clock) {
+  public static Replica create(GcpConfig config, Clock clock) {
     BigtableDataSettings.Builder settings = config.emulatorPort()
         .map(BigtableDataSettings::newBuilderForEmulator)
         .orElseGet(BigtableDataSettings::newBuilder)
@@ -47,13 +39,12 @@ public final class GcpReplica {
     }
   }
 
-  public static GcpReplica create(GcpConfig config, Clock clock, BigtableDataClient bigtable) {
-    Replica replica = Replica.wire(
+  public static Replica create(GcpConfig config, Clock clock, BigtableDataClient bigtable) {
+    return Replica.wire(
         config.replicaId(), config.peers(), config.secrets(), config.allowPlainHttpToLoopback(),
         new BigtableRecordStore(bigtable, config.recordsTable()),
         new BigtableDedupeStore(bigtable, config.dedupeTable()),
         new BigtableDeadLetterSink(bigtable, config.deadLettersTable(), clock),
         clock);
-    return new GcpReplica(replica.intents, replica.ingress, replica.drain);
   }
 }

@@ -1,6 +1,7 @@
 package dev.syncline.gcp;
 
 import com.google.cloud.functions.HttpFunction;
+import dev.syncline.core.Replica;
 import dev.syncline.core.http.HttpRequest;
 import dev.syncline.core.http.HttpResponse;
 import dev.syncline.core.http.IngressHandler;
@@ -15,13 +16,13 @@ import java.util.Map;
  */
 public final class HttpIngressFunction implements HttpFunction {
 
-  private final GcpReplica replica;
+  private final Replica replica;
 
   public HttpIngressFunction() {
     this(null);
   }
 
-  HttpIngressFunction(GcpReplica replica) {
+  HttpIngressFunction(Replica replica) {
     this.replica = replica;
   }
 

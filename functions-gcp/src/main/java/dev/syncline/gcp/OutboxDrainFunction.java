@@ -3,6 +3,7 @@ package dev.syncline.gcp;
 import com.google.cloud.functions.HttpFunction;
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
+import dev.syncline.core.Replica;
 import dev.syncline.core.outbox.OutboxDrain;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,13 +16,13 @@ public final class OutboxDrainFunction implements HttpFunction {
 
   static final int BATCH = 500;
 
-  private final GcpReplica replica;
+  private final Replica replica;
 
   public OutboxDrainFunction() {
     this(null);
   }
 
-  OutboxDrainFunction(GcpReplica replica) {
+  OutboxDrainFunction(Replica replica) {
     this.replica = replica;
   }
 

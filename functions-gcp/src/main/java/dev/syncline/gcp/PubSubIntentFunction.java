@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.functions.CloudEventsFunction;
 import dev.syncline.core.IntentDelivery;
+import dev.syncline.core.Replica;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.event.ChangeEvents;
 import io.cloudevents.CloudEvent;
@@ -22,13 +23,13 @@ import java.util.Map;
 public final class PubSubIntentFunction implements CloudEventsFunction {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final GcpReplica replica;
+  private final Replica replica;
 
   public PubSubIntentFunction() {
     this(null);
   }
 
-  PubSubIntentFunction(GcpReplica replica) {
+  PubSubIntentFunction(Replica replica) {
     this.replica = replica;
   }
 

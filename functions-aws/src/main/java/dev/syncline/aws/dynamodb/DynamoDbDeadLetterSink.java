@@ -9,12 +9,7 @@ import java.util.UUID;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * {@link DeadLetterSink} as a DynamoDB table: one item per dead letter with its kind, subject,
@@ -57,11 +52,6 @@ public final class DynamoDbDeadLetterSink implements DeadLetterSink {
 
   /** Creates the dead-letter table, on demand; for tests and the local sandbox (Terraform in AWS). */
   public static void createTable(DynamoDbClient client, String tableName) {
-    client.createTable(b -> b
-        .tableName(tableName)
-        .billingMode(BillingMode.PAY_PER_REQUEST)
-        .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build())
-        .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build()));
-    Tables.awaitActive(client, tableName);
+    Tables.createKeyedOnPk(client, tableName);
   }
 }

@@ -13,13 +13,8 @@ import software.amazon.awssdk.enhanced.dynamodb.model.DeleteItemEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.GetItemEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * {@link DedupeStore} on DynamoDB: a claim is one conditional {@code PutItem} that succeeds when
@@ -120,11 +115,6 @@ public final class DynamoDbDedupeStore implements DedupeStore {
 
   /** Creates the dedupe table, on demand; for tests and the local sandbox (Terraform in AWS). */
   public static void createTable(DynamoDbClient client, String tableName) {
-    client.createTable(b -> b
-        .tableName(tableName)
-        .billingMode(BillingMode.PAY_PER_REQUEST)
-        .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build())
-        .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build()));
-    Tables.awaitActive(client, tableName);
+    Tables.createKeyedOnPk(client, tableName);
   }
 }
