@@ -1,0 +1,169 @@
+package dev.syncline.e2e.sandbox;
+
+import com.azure.data.tables.TableServiceClient;
+import com.azure.data.tables.TableServiceClientBuilder;
+import com.google.cloud.bigtable.admin.v2.BigtableTableAdminClient;
+import com.google.cloud.bigtable.admin.v2.BigtableTableAdminSettings;
+import com.google.cloud.bigtable.emulator.v2.Emulator;
+import dev.syncline.aws.dynamodb.DynamoDbDeadLetterSink;
+import dev.syncline.aws.dynamodb.DynamoDbDedupeStore;
+import dev.syncline.aws.dynamodb.DynamoDbRecordStore;
+import dev.syncline.e2e.net.Http;
+import dev.syncline.gcp.bigtable.BigtableDeadLetterSink;
+import dev.syncline.gcp.bigtable.BigtableDedupeStore;
+import dev.syncline.gcp.bigtable.BigtableRecordStore;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The three storage emulators, started as child processes on free loopback ports, with the tables
+ * Terraform would create (the stores' own {@code createTable} helpers, so the schemas match):
+ * dynalite (DynamoDB), Azurite's table service (Azure Table Storage) and the Bigtable emulator
+ * bundled in google-cloud-bigtable-emulator. Every store is in memory; a new sandbox starts empty.
+ */
+public final class Emulators implements AutoCloseable {
+
+  public static final String AWS_RECORDS = "syncline-records";
+  public static final String AWS_DEDUPE = "syncline-dedupe";
+  public static final String AWS_DEAD_LETTERS = "syncline-dead-letters";
+  public static final String AZURE_RECORDS = "synclineRecords";
+  public static final String AZURE_DEDUPE = "synclineDedupe";
+  public static final String AZURE_DEAD_LETTERS = "synclineDeadLetters";
+  public static final String GCP_RECORDS = "syncline-records";
+  public static final String GCP_DEDUPE = "syncline-dedupe";
+  public static final String GCP_DEAD_LETTERS = "syncline-dead-letters";
+  public static final String GCP_PROJECT = "syncline-sandbox";
+  public static final String GCP_INSTANCE = "syncline";
+
+  /** Azurite's well-known development account (public, documented by Microsoft). */
+  private static final String AZURITE_ACCOUNT = "devstoreaccount1";
+  private static final String AZURITE_KEY =
+      "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+  private static final Duration STARTUP = Duration.ofSeconds(60);
+
+  private final ChildProcess dynalite;
+  private final ChildProcess azurite;
+  private final Emulator bigtable;
+  private final URI dynamoDbEndpoint;
+  private final String azureConnection;
+
+  private Emulators(ChildProcess dynalite, URI dynamoDbEndpoint, ChildProcess azurite, String azureConnection, Emulator bigtable) {
+    this.dynalite = dynalite;
+    this.dynamoDbEndpoint = dynamoDbEndpoint;
+    this.azurite = azurite;
+    this.azureConnection = azureConnection;
+    this.bigtable = bigtable;
+  }
+
+  /** Starts the three emulators in parallel-safe order and creates every table. */
+  public static Emulators start(Layout layout) {
+    int dynPort = Http.freePort();
+    ChildProcess dyn = ChildProcess.start("dynalite",
+        List.of("node", layout.dynaliteCli().toString(), "--port", Integer.toString(dynPort), "--host", "127.0.0.1",
+            "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"),
+        Map.of(), layout.logs().resolve("emulator-dynalite.log"));
+    int azPort = Http.freePort();
+    ChildProcess az = ChildProcess.start("azurite",
+        List.of("node", layout.azuriteTableCli().toString(), "--tableHost", "127.0.0.1", "--tablePort",
+            Integer.toString(azPort), "--inMemoryPersistence", "--skipApiVersionCheck", "--disableProductStyleUrl"),
+        Map.of(), layout.logs().resolve("emulator-azurite.log"));
+    Emulator bt;
+    try {
+      bt = Emulator.createBundled();
+      bt.start(); // the library stops it when this JVM exits
+    } catch (Exception e) {
+      dyn.close();
+      az.close();
+      throw new IllegalStateException("the Bigtable emulator did not start", e);
+    }
+    dyn.awaitLog("listening", STARTUP);
+    az.awaitLog("successfully started", STARTUP);
+    URI dynEndpoint = URI.create("http://127.0.0.1:" + dynPort);
+    String azConnection = "DefaultEndpointsProtocol=http;AccountName=" + AZURITE_ACCOUNT + ";AccountKey=" + AZURITE_KEY
+        + ";TableEndpoint=http://127.0.0.1:" + azPort + "/" + AZURITE_ACCOUNT + ";";
+    Emulators emulators = new Emulators(dyn, dynEndpoint, az, azConnection, bt);
+    emulators.createTables();
+    return emulators;
+  }
+
+  private void createTables() {
+    try (DynamoDbClient dynamo = dynamoDb()) {
+      DynamoDbRecordStore.createTable(dynamo, AWS_RECORDS);
+      DynamoDbDedupeStore.createTable(dynamo, AWS_DEDUPE);
+      DynamoDbDeadLetterSink.createTable(dynamo, AWS_DEAD_LETTERS);
+    }
+    TableServiceClient tables = new TableServiceClientBuilder().connectionString(azureConnection).buildClient();
+    tables.createTableIfNotExists(AZURE_RECORDS);
+    tables.createTableIfNotExists(AZURE_DEDUPE);
+    tables.createTableIfNotExists(AZURE_DEAD_LETTERS);
+    try (BigtableTableAdminClient admin = BigtableTableAdminClient.create(BigtableTableAdminSettings
+        .newBuilderForEmulator(bigtable.getPort()).setProjectId(GCP_PROJECT).setInstanceId(GCP_INSTANCE).build())) {
+      BigtableRecordStore.createTable(admin, GCP_RECORDS);
+      BigtableDedupeStore.createTable(admin, GCP_DEDUPE, Duration.ofDays(7));
+      BigtableDeadLetterSink.createTable(admin, GCP_DEAD_LETTERS);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("could not reach the Bigtable emulator", e);
+    }
+  }
+
+  /** A DynamoDB client for the emulator (close it). */
+  public DynamoDbClient dynamoDb() {
+    return DynamoDbClient.builder()
+        .endpointOverride(dynamoDbEndpoint)
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
+  }
+
+  /** The environment the AWS functions need to use dynalite and the tables. */
+  public Map<String, String> awsEnv() {
+    return Map.of(
+        "SYNCLINE_DYNAMODB_ENDPOINT", dynamoDbEndpoint.toString(),
+        "SYNCLINE_RECORDS_TABLE", AWS_RECORDS,
+        "SYNCLINE_DEDUPE_TABLE", AWS_DEDUPE,
+        "SYNCLINE_DEAD_LETTERS_TABLE", AWS_DEAD_LETTERS,
+        "AWS_REGION", "us-east-1",
+        "AWS_ACCESS_KEY_ID", "local",
+        "AWS_SECRET_ACCESS_KEY", "local");
+  }
+
+  /** The environment the Azure functions need to use Azurite and the tables. */
+  public Map<String, String> azureEnv() {
+    return Map.of(
+        "SYNCLINE_STORAGE_CONNECTION", azureConnection,
+        "SYNCLINE_RECORDS_TABLE", AZURE_RECORDS,
+        "SYNCLINE_DEDUPE_TABLE", AZURE_DEDUPE,
+        "SYNCLINE_DEAD_LETTERS_TABLE", AZURE_DEAD_LETTERS);
+  }
+
+  /** The environment the Google Cloud functions need to use the Bigtable emulator and the tables. */
+  public Map<String, String> gcpEnv() {
+    return Map.of(
+        "SYNCLINE_BIGTABLE_PROJECT", GCP_PROJECT,
+        "SYNCLINE_BIGTABLE_INSTANCE", GCP_INSTANCE,
+        "SYNCLINE_BIGTABLE_EMULATOR_PORT", Integer.toString(bigtable.getPort()),
+        "SYNCLINE_RECORDS_TABLE", GCP_RECORDS,
+        "SYNCLINE_DEDUPE_TABLE", GCP_DEDUPE,
+        "SYNCLINE_DEAD_LETTERS_TABLE", GCP_DEAD_LETTERS);
+  }
+
+  @Override
+  public void close() {
+    dynalite.close();
+    azurite.close();
+    try {
+      bigtable.stop();
+    } catch (Exception e) {
+      // it is stopped with this JVM anyway
+    }
+  }
+}
