@@ -24,12 +24,14 @@ public record RetryPolicy(String platform, int maxAttempts, Duration maxAge, Dur
   public static final int TIME_SCALE = 100;
 
   /**
-   * EventBridge target retry policy: up to 185 attempts within 24 hours (the defaults), with
-   * exponential back-off and jitter. A Lambda target that returns an error is retried.
+   * EventBridge to Lambda: EventBridge invokes the function asynchronously, so a function error is
+   * retried by Lambda's asynchronous invocation: 2 retries (3 attempts), about 1 min and then 2 min
+   * apart, within a maximum event age of 6 hours (the defaults); then the event goes to the
+   * on-failure destination (the SQS dead-letter queue that Terraform configures).
    */
   public static RetryPolicy eventBridge() {
-    return new RetryPolicy("EventBridge", 185, scaled(Duration.ofHours(24)), scaled(Duration.ofSeconds(1)),
-        scaled(Duration.ofMinutes(3)), 2.0, Set.of());
+    return new RetryPolicy("EventBridge/Lambda async", 3, scaled(Duration.ofHours(6)), scaled(Duration.ofMinutes(1)),
+        scaled(Duration.ofMinutes(2)), 2.0, Set.of());
   }
 
   /**
