@@ -2,6 +2,7 @@ package dev.syncline.aws;
 
 import dev.syncline.core.Settings;
 import dev.syncline.core.SynclineException;
+import dev.syncline.core.outbox.Backoff;
 import dev.syncline.core.port.Peer;
 import java.net.URI;
 import java.util.List;
@@ -24,6 +25,8 @@ import java.util.Optional;
  * @param dynamoDbEndpoint {@code SYNCLINE_DYNAMODB_ENDPOINT}: an emulator URL, for local runs only
  * @param allowPlainHttpToLoopback {@code SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK}: {@code true} lets
  *     peers be {@code http://127.0.0.1:...}, for tests only
+ * @param retry {@code SYNCLINE_OUTBOX_RETRY_BASE} / {@code SYNCLINE_OUTBOX_RETRY_CAP}: the outbox's backoff
+ *     between attempts to reach a peer (ISO-8601 durations; default 1 s and 60 s)
  */
 public record AwsConfig(
     String replicaId,
@@ -34,7 +37,8 @@ public record AwsConfig(
     Optional<String> secretsArn,
     List<String> plainSecrets,
     Optional<URI> dynamoDbEndpoint,
-    boolean allowPlainHttpToLoopback) {
+    boolean allowPlainHttpToLoopback,
+    Backoff retry) {
 
   public static AwsConfig fromEnvironment() {
     return from(System.getenv());
@@ -55,6 +59,7 @@ public record AwsConfig(
         arn,
         plain,
         Settings.optional(env, "SYNCLINE_DYNAMODB_ENDPOINT").map(URI::create),
-        Boolean.parseBoolean(env.getOrDefault("SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "false")));
+        Boolean.parseBoolean(env.getOrDefault("SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "false")),
+        Settings.backoff(env));
   }
 }

@@ -50,7 +50,7 @@ public final class AwsReplica {
   public static Replica create(AwsConfig config, Clock clock, DynamoDbClient dynamo, List<String> secrets) {
     DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build();
     return Replica.wire(
-        config.replicaId(), config.peers(), secrets, config.allowPlainHttpToLoopback(),
+        config.replicaId(), config.peers(), secrets, config.allowPlainHttpToLoopback(), config.retry(),
         new DynamoDbRecordStore(enhanced, config.recordsTable()),
         new DynamoDbDedupeStore(enhanced, config.dedupeTable()),
         new DynamoDbDeadLetterSink(dynamo, config.deadLettersTable(), clock),

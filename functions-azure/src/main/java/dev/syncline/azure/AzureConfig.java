@@ -2,6 +2,7 @@ package dev.syncline.azure;
 
 import dev.syncline.core.Settings;
 import dev.syncline.core.SynclineException;
+import dev.syncline.core.outbox.Backoff;
 import dev.syncline.core.port.Peer;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,8 @@ public record AzureConfig(
     String deadLettersTable,
     List<Peer> peers,
     List<String> secrets,
-    boolean allowPlainHttpToLoopback) {
+    boolean allowPlainHttpToLoopback,
+    Backoff retry) {
 
   public static AzureConfig fromEnvironment() {
     return from(System.getenv());
@@ -46,6 +48,7 @@ public record AzureConfig(
         env.getOrDefault("SYNCLINE_DEAD_LETTERS_TABLE", "synclineDeadLetters"),
         Settings.peers(env.getOrDefault("SYNCLINE_PEERS", "")),
         secrets,
-        Boolean.parseBoolean(env.getOrDefault("SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "false")));
+        Boolean.parseBoolean(env.getOrDefault("SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "false")),
+        Settings.backoff(env));
   }
 }

@@ -56,7 +56,7 @@ public final class AzureReplica {
   public static AzureReplica create(AzureConfig config, Clock clock, TableServiceClient tables) {
     TableStorageDedupeStore dedupe = new TableStorageDedupeStore(tables.getTableClient(config.dedupeTable()));
     Replica replica = Replica.wire(
-        config.replicaId(), config.peers(), config.secrets(), config.allowPlainHttpToLoopback(),
+        config.replicaId(), config.peers(), config.secrets(), config.allowPlainHttpToLoopback(), config.retry(),
         new TableStorageRecordStore(tables.getTableClient(config.recordsTable())),
         dedupe,
         new TableStorageDeadLetterSink(tables.getTableClient(config.deadLettersTable()), clock),

@@ -2,6 +2,7 @@ package dev.syncline.gcp;
 
 import dev.syncline.core.Settings;
 import dev.syncline.core.SynclineException;
+import dev.syncline.core.outbox.Backoff;
 import dev.syncline.core.port.Peer;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,8 @@ public record GcpConfig(
     List<Peer> peers,
     List<String> secrets,
     Optional<Integer> emulatorPort,
-    boolean allowPlainHttpToLoopback) {
+    boolean allowPlainHttpToLoopback,
+    Backoff retry) {
 
   public static GcpConfig fromEnvironment() {
     return from(System.getenv());
@@ -43,6 +45,7 @@ public record GcpConfig(
         Settings.peers(env.getOrDefault("SYNCLINE_PEERS", "")),
         secrets,
         Settings.optional(env, "SYNCLINE_BIGTABLE_EMULATOR_PORT").map(Integer::parseInt),
-        Boolean.parseBoolean(env.getOrDefault("SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "false")));
+        Boolean.parseBoolean(env.getOrDefault("SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "false")),
+        Settings.backoff(env));
   }
 }

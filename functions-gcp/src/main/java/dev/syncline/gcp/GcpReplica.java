@@ -41,7 +41,7 @@ public final class GcpReplica {
 
   public static Replica create(GcpConfig config, Clock clock, BigtableDataClient bigtable) {
     return Replica.wire(
-        config.replicaId(), config.peers(), config.secrets(), config.allowPlainHttpToLoopback(),
+        config.replicaId(), config.peers(), config.secrets(), config.allowPlainHttpToLoopback(), config.retry(),
         new BigtableRecordStore(bigtable, config.recordsTable()),
         new BigtableDedupeStore(bigtable, config.dedupeTable()),
         new BigtableDeadLetterSink(bigtable, config.deadLettersTable(), clock),

@@ -43,12 +43,14 @@ public final class Replica {
    *
    * @param secrets the Standard Webhooks signing secrets, the current one first
    * @param allowPlainHttpToLoopback lets peers be {@code http://127.0.0.1...}, for tests only
+   * @param retry the outbox's backoff between attempts to reach a peer
    */
   public static Replica wire(
       String replicaId,
       List<Peer> peers,
       List<String> secrets,
       boolean allowPlainHttpToLoopback,
+      Backoff retry,
       RecordStore records,
       DedupeStore dedupe,
       DeadLetterSink deadLetters,
@@ -63,7 +65,7 @@ public final class Replica {
         .build();
     OutboxDrain drain = new OutboxDrain(
         replicaId, peers, records, client, deadLetters, clock, Metrics.NONE,
-        Backoff.standard(), Duration.ofDays(7), new SplittableRandom());
+        retry, Duration.ofDays(7), new SplittableRandom());
     return new Replica(
         new IntentDelivery(engine, drain, deadLetters),
         new IngressHandler(engine, new WebhookVerifier(secrets, clock)),

@@ -1,7 +1,10 @@
 package dev.syncline.core;
 
+import dev.syncline.core.outbox.Backoff;
 import dev.syncline.core.port.Peer;
 import java.net.URI;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,5 +55,34 @@ public final class Settings {
       }
     }
     return out;
+  }
+
+  /**
+   * The outbox's retry backoff: {@code SYNCLINE_OUTBOX_RETRY_BASE} and {@code
+   * SYNCLINE_OUTBOX_RETRY_CAP}, ISO-8601 durations such as {@code PT1S} and {@code PT60S}; each
+   * defaults to {@link Backoff#standard()}'s value.
+   */
+  public static Backoff backoff(Map<String, String> env) {
+    Backoff standard = Backoff.standard();
+    Duration base = duration(env, "SYNCLINE_OUTBOX_RETRY_BASE", standard.base());
+    Duration cap = duration(env, "SYNCLINE_OUTBOX_RETRY_CAP", standard.cap());
+    try {
+      return new Backoff(base, cap);
+    } catch (IllegalArgumentException e) {
+      throw SynclineException.configuration(
+          "SYNCLINE_OUTBOX_RETRY_BASE and SYNCLINE_OUTBOX_RETRY_CAP need 0 < base <= cap, got " + base + " and " + cap);
+    }
+  }
+
+  private static Duration duration(Map<String, String> env, String name, Duration fallback) {
+    Optional<String> v = optional(env, name);
+    if (v.isEmpty()) {
+      return fallback;
+    }
+    try {
+      return Duration.parse(v.get());
+    } catch (DateTimeParseException e) {
+      throw SynclineException.configuration(name + " must be an ISO-8601 duration such as PT1S, got " + v.get());
+    }
   }
 }
