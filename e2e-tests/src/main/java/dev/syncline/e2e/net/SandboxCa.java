@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -100,16 +99,16 @@ public final class SandboxCa {
         Files.createDirectories(abs);
         try (FileChannel channel = FileChannel.open(abs.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = channel.lock()) {
-          SandboxCa existing = open(abs);
-          if (existing != null) {
-            return existing;
+          try {
+            return open(abs);
+          } catch (Unusable stale) {
+            generate(abs);
           }
-          generate(abs);
-          SandboxCa made = open(abs);
-          if (made == null) {
-            throw new IllegalStateException("keytool ran but the material in " + abs + " does not check out");
+          try {
+            return open(abs);
+          } catch (Unusable e) {
+            throw new IllegalStateException("keytool ran but the material in " + abs + " does not check out: " + e.getMessage(), e);
           }
-          return made;
         }
       } catch (IOException e) {
         throw new UncheckedIOException("could not write the sandbox CA in " + abs, e);
@@ -163,39 +162,51 @@ public final class SandboxCa {
     return "SandboxCa[" + dir + "]";
   }
 
-  /** The material in {@code dir} if it is all there, consistent and valid; otherwise {@code null}. */
-  private static SandboxCa open(Path dir) {
+  /** Why material on disk cannot be used as it is. */
+  private static final class Unusable extends Exception {
+    Unusable(String reason, Throwable cause) {
+      super(reason, cause);
+    }
+  }
+
+  /** The material in {@code dir}, if it is all there, consistent and valid for another day. */
+  private static SandboxCa open(Path dir) throws Unusable {
     for (String f : FILES) {
       if (!Files.isRegularFile(dir.resolve(f))) {
-        return null;
+        throw new Unusable(f + " is missing", null);
       }
     }
     try {
-      Date horizon = Date.from(Instant.now().plus(MIN_REMAINING));
-      KeyStore caStore = load(dir.resolve("ca.p12"));
-      X509Certificate ca = (X509Certificate) caStore.getCertificate(CA_ALIAS);
-      X509Certificate caPem = readPem(dir.resolve("ca.pem"));
+      X509Certificate ca = (X509Certificate) load(dir.resolve("ca.p12")).getCertificate(CA_ALIAS);
       KeyStore trust = load(dir.resolve("truststore.p12"));
       KeyStore serverStore = load(dir.resolve("server.p12"));
       Certificate[] chain = serverStore.getCertificateChain(SERVER_ALIAS);
-      if (ca == null || !ca.equals(caPem) || ca.getBasicConstraints() < 0 || trust.size() != 1
-          || !ca.equals(trust.getCertificate(Collections.list(trust.aliases()).get(0)))
-          || chain == null || chain.length != 2 || !ca.equals(chain[1])) {
-        return null;
+      if (ca == null || ca.getBasicConstraints() < 0) {
+        throw new Unusable("ca.p12 holds no CA certificate", null);
+      }
+      if (!ca.equals(readPem(dir.resolve("ca.pem")))) {
+        throw new Unusable("ca.pem is not the CA in ca.p12", null);
+      }
+      if (trust.size() != 1 || !ca.equals(trust.getCertificate(trust.aliases().nextElement()))) {
+        throw new Unusable("truststore.p12 does not hold just the CA", null);
+      }
+      if (chain == null || chain.length != 2 || !ca.equals(chain[1])) {
+        throw new Unusable("server.p12 holds no server key with the chain [server, CA]", null);
       }
       X509Certificate leaf = (X509Certificate) chain[0];
       leaf.verify(ca.getPublicKey());
+      Date horizon = Date.from(Instant.now().plus(MIN_REMAINING));
       for (X509Certificate c : List.of(ca, leaf)) {
         c.checkValidity();
         c.checkValidity(horizon);
       }
       if (leaf.getSubjectAlternativeNames() == null
           || leaf.getSubjectAlternativeNames().stream().noneMatch(san -> "127.0.0.1".equals(san.get(1)))) {
-        return null;
+        throw new Unusable("the server certificate is not for 127.0.0.1", null);
       }
       return new SandboxCa(dir, serverStore, trust);
     } catch (GeneralSecurityException | IOException | ClassCastException e) {
-      return null;
+      throw new Unusable(e.toString(), e);
     }
   }
 
