@@ -238,9 +238,10 @@ class GcpCloudIT {
   }
 
   /**
-   * Not a timing assertion: prints the latency of one delivery at a time (p50, p90, p99) and the
-   * deliveries per second one intent process sustains with 16 in flight, four increments per
-   * record so that concurrent writes to one row race, and checks that every one counted once.
+   * Not a timing assertion: prints the latency of one delivery, of one ingress read and of one
+   * webhook handshake at a time (p50, p90, p99) and the deliveries per second one intent process sustains with 16 in flight,
+   * four increments per record so that concurrent writes to one row race, and checks that every
+   * one counted once.
    */
   @Test
   void busTarget_measuresLatencyAndThroughput_andCountsConcurrentIncrementsExactly() throws Exception {
@@ -258,6 +259,22 @@ class GcpCloudIT {
       latencies[i] = System.nanoTime() - t0;
     }
     Arrays.sort(latencies);
+    long[] reads = new long[100];
+    for (int i = 0; i < reads.length; i++) {
+      long t0 = System.nanoTime();
+      assertThat(ingress.record("user", "l-" + run + "-" + i).statusCode()).isEqualTo(200);
+      reads[i] = System.nanoTime() - t0;
+    }
+    Arrays.sort(reads);
+    long[] handshakes = new long[100];
+    for (int i = 0; i < handshakes.length; i++) {
+      HttpRequest options = HttpRequest.newBuilder(cloud.ingress().resolve("/events"))
+          .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("WebHook-Request-Origin", "sandbox.example").build();
+      long t0 = System.nanoTime();
+      assertThat(ingress.send(options).statusCode()).isEqualTo(200);
+      handshakes[i] = System.nanoTime() - t0;
+    }
+    Arrays.sort(handshakes);
 
     int records = 100;
     int total = 4 * records;
@@ -283,6 +300,10 @@ class GcpCloudIT {
 
     System.out.printf("one delivery at a time: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms (%d deliveries)%n",
         millis(latencies, 0.50), millis(latencies, 0.90), millis(latencies, 0.99), latencies.length);
+    System.out.printf("one signed ingress read at a time: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms (%d reads)%n",
+        millis(reads, 0.50), millis(reads, 0.90), millis(reads, 0.99), reads.length);
+    System.out.printf("webhook handshake (no storage, the hosting's own cost): p50 %.1f ms, p90 %.1f ms (%d requests)%n",
+        millis(handshakes, 0.50), millis(handshakes, 0.90), handshakes.length);
     System.out.printf("%d in flight: %d deliveries in %.2f s = %.0f/s (%d acknowledged, %d records)%n",
         inFlight, total, seconds, total / seconds, acknowledged, records);
     assertThat(acknowledged).isEqualTo(total);
