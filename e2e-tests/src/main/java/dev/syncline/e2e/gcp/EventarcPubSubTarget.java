@@ -1,0 +1,150 @@
+package dev.syncline.e2e.gcp;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.syncline.e2e.bus.BusTarget;
+import dev.syncline.e2e.net.Http;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Eventarc delivering Pub/Sub messages to a CloudEvent function: each intent is the data of one
+ * Pub/Sub message, pushed as an HTTP {@code POST} in binary content mode whose body is the
+ * {@code google.cloud.pubsub.topic.v1.messagePublished} payload (the push subscription's JSON):
+ * {@code message.data} is the base64 structured intent, and {@code ce-id} and {@code ce-time} are
+ * the message's id and publish time.
+ *
+ * <p>A redelivery is the same message: every attempt of one event carries the same message id and
+ * publish time until the function acknowledges it (2xx). Messages are recognised by their bytes,
+ * so a second publish of identical bytes while the first is still unacknowledged shares its
+ * message; after an acknowledgement the same bytes are a new message, as a new publish would be.
+ * From the second attempt on the push body carries {@code deliveryAttempt}, which Pub/Sub sets
+ * when the subscription has a dead-letter policy (Terraform gives it one). A message nobody
+ * acknowledges is forgotten after the retention of {@code RetryPolicy.pubSub()}, since the bus
+ * never delivers it after that.
+ */
+final class EventarcPubSubTarget implements BusTarget {
+
+  static final String EVENT_TYPE = "google.cloud.pubsub.topic.v1.messagePublished";
+  static final String TOPIC = "syncline-intents";
+  /** How long one push may take before it counts as failed, as an expired acknowledgement deadline does. */
+  static final Duration ACK_DEADLINE = Duration.ofSeconds(60);
+
+  private static final DateTimeFormatter RFC3339_MILLIS =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+  /** One published message while it is unacknowledged. */
+  private record Message(String id, String publishTime, long publishedNanos) {}
+
+  private final HttpClient http;
+  private final URI function;
+  private final String source;
+  private final String subscription;
+  private final long retentionNanos;
+  private final Map<String, Message> unacknowledged = new ConcurrentHashMap<>();
+  /** Pub/Sub message ids are decimal numbers of about 17 digits, increasing per topic. */
+  private final AtomicLong nextMessageId = new AtomicLong(10_000_000_000_000_000L + ThreadLocalRandom.current().nextLong(1L << 48));
+  private final AtomicLong pushes = new AtomicLong();
+
+  /**
+   * @param http the client every push goes through
+   * @param function the intent function's URL, such as {@code http://127.0.0.1:8081/}
+   * @param project the Google Cloud project of the topic and subscription
+   * @param region the trigger's region, part of the Eventarc subscription's name
+   * @param retention how long Pub/Sub keeps an unacknowledged message
+   */
+  EventarcPubSubTarget(HttpClient http, URI function, String project, String region, Duration retention) {
+    this.http = http;
+    this.function = function;
+    this.source = "//pubsub.googleapis.com/projects/" + project + "/topics/" + TOPIC;
+    this.subscription = "projects/" + project + "/subscriptions/eventarc-" + region + "-" + TOPIC + "-sub-001";
+    this.retentionNanos = retention.toNanos();
+  }
+
+  @Override
+  public int deliver(byte[] cloudEvent, int attempt) throws IOException {
+    if (attempt < 1) {
+      throw new IllegalArgumentException("attempts count from 1");
+    }
+    forgetExpired();
+    String key = digest(cloudEvent);
+    Message message = unacknowledged.computeIfAbsent(key, k -> publish());
+    HttpRequest request = HttpRequest.newBuilder(function)
+        .timeout(ACK_DEADLINE)
+        .header("ce-id", message.id())
+        .header("ce-source", source)
+        .header("ce-type", EVENT_TYPE)
+        .header("ce-specversion", "1.0")
+        .header("ce-time", message.publishTime())
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(pushBody(cloudEvent, message, attempt)))
+        .build();
+    int status;
+    try {
+      status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while pushing to " + function, e);
+    }
+    if (status / 100 == 2) {
+      unacknowledged.remove(key, message);
+    }
+    return status;
+  }
+
+  /** The subscription's push body, field for field as Eventarc sends it. */
+  private byte[] pushBody(byte[] cloudEvent, Message message, int attempt) {
+    ObjectNode body = Http.JSON.createObjectNode();
+    ObjectNode m = body.putObject("message");
+    m.put("data", Base64.getEncoder().encodeToString(cloudEvent));
+    m.putObject("attributes").put("content-type", "application/cloudevents+json");
+    m.put("messageId", message.id())
+        .put("message_id", message.id())
+        .put("publishTime", message.publishTime())
+        .put("publish_time", message.publishTime());
+    body.put("subscription", subscription);
+    if (attempt > 1) {
+      body.put("deliveryAttempt", attempt);
+    }
+    try {
+      return Http.JSON.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Message publish() {
+    return new Message(Long.toString(nextMessageId.getAndIncrement()), RFC3339_MILLIS.format(Instant.now()), System.nanoTime());
+  }
+
+  /** Every 1024th push drops messages past their retention: the bus has dead-lettered them by then. */
+  private void forgetExpired() {
+    if ((pushes.incrementAndGet() & 1023) == 0) {
+      long now = System.nanoTime();
+      unacknowledged.values().removeIf(m -> now - m.publishedNanos() > retentionNanos);
+    }
+  }
+
+  private static String digest(byte[] bytes) {
+    try {
+      return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+}
