@@ -89,6 +89,15 @@ public final class Http {
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
+  /** The {@code id} of a structured CloudEvent. */
+  public static String idOf(byte[] cloudEvent) {
+    try {
+      return JSON.readTree(cloudEvent).path("id").asText();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not a structured CloudEvent", e);
+    }
+  }
+
   /** A free loopback port, for child processes that must be told theirs up front. */
   public static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// Signed requests to a running sandbox's HTTPS ingress (DESIGN §6), using endpoints.json.
+//   node e2e-tests/scripts/sandbox-curl.mjs GET  aws   /records/user/1
+//   node e2e-tests/scripts/sandbox-curl.mjs POST azure /events change.json
+// Signs per Standard Webhooks with the sandbox secret (webhook-id = the event's id for POST /events)
+// and trusts only the sandbox CA. Prints the status line and the body.
+import { createHmac, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const [method, cloud, path, file] = process.argv.slice(2);
+if (!method || !cloud || !path) {
+  console.error('usage: sandbox-curl.mjs GET|POST|OPTIONS aws|azure|gcp /path [body.json]');
+  process.exit(2);
+}
+const endpointsFile = join(dirname(fileURLToPath(import.meta.url)), '..', 'target', 'sandbox', 'endpoints.json');
+const endpoints = JSON.parse(readFileSync(endpointsFile, 'utf8'));
+const target = endpoints.clouds[cloud];
+if (!target) {
+  console.error(`unknown cloud ${cloud}; known: ${Object.keys(endpoints.clouds).join(', ')}`);
+  process.exit(2);
+}
+const body = file ? readFileSync(file) : Buffer.alloc(0);
+const id = file ? JSON.parse(body.toString('utf8')).id : `curl-${randomUUID()}`;
+const timestamp = Math.floor(Date.now() / 1000).toString();
+const key = Buffer.from(endpoints.secret.replace(/^whsec_/, ''), 'base64');
+const signature = createHmac('sha256', key).update(`${id}.${timestamp}.`).update(body).digest('base64');
+const headers = { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}` };
+if (file) {
+  headers['content-type'] = 'application/cloudevents+json';
+}
+const req = request(new URL(path, target.ingress), { method, headers, ca: readFileSync(endpoints.caCertificate) }, (res) => {
+  const chunks = [];
+  res.on('data', (c) => chunks.push(c));
+  res.on('end', () => {
+    console.log(`HTTP ${res.statusCode}`);
+    console.log(Buffer.concat(chunks).toString('utf8'));
+  });
+});
+req.on('error', (e) => {
+  console.error(e.message);
+  process.exit(1);
+});
+req.end(body);

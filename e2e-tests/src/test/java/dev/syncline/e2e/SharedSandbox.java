@@ -1,0 +1,19 @@
+package dev.syncline.e2e;
+
+import dev.syncline.e2e.sandbox.Sandbox;
+
+/** One sandbox for every integration test class of the run (failsafe runs them in one JVM). */
+final class SharedSandbox {
+
+  private static Sandbox sandbox;
+
+  private SharedSandbox() {}
+
+  static synchronized Sandbox get() {
+    if (sandbox == null) {
+      sandbox = Sandbox.start(Long.getLong("sandbox.seed", 11L), System.out);
+      Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close));
+    }
+    return sandbox;
+  }
+}
