@@ -17,6 +17,8 @@ import dev.syncline.core.port.RecordStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 /**
  * A replica as a cloud's functions use it, wired the same way on every cloud from that cloud's
@@ -24,6 +26,13 @@ import java.util.SplittableRandom;
  * signed {@link HttpPeerClient}. Each cloud module builds one per function instance, once.
  */
 public final class Replica {
+
+  /** Sends to a record's peers in parallel; daemon threads, so a function's JVM can still exit. */
+  private static final Executor SENDS = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "syncline-send");
+    t.setDaemon(true);
+    return t;
+  });
 
   /** The bus-triggered intent path. */
   public final IntentDelivery intents;
@@ -65,7 +74,7 @@ public final class Replica {
         .build();
     OutboxDrain drain = new OutboxDrain(
         replicaId, peers, records, client, deadLetters, clock, Metrics.NONE,
-        retry, Duration.ofDays(7), new SplittableRandom());
+        retry, Duration.ofDays(7), new SplittableRandom(), SENDS);
     return new Replica(
         new IntentDelivery(engine, drain, deadLetters),
         new IngressHandler(engine, new WebhookVerifier(secrets, clock)),

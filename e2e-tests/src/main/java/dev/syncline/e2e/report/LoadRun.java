@@ -223,16 +223,21 @@ public final class LoadRun {
         }
       }
       double p50 = percentile(recent.stream().mapToDouble(Double::doubleValue).toArray(), 50);
-      int s = second.incrementAndGet();
-      sampleHotRecords(CLOUDS[s % 3]);
+      int s = (int) Math.round((now - start) / 1e9);
+      second.set(s);
       synchronized (timeline) {
         timeline.add(new Second(s, published.get(), visible, pending, p50));
       }
       if (s % 10 == 0) {
-        out.printf("[load] %3d s: %5d published, %5d visible on all three, %4d peer deliveries pending, p50 (last second) %.1f ms%n",
-            s, published.get(), visible, pending, p50);
+        out.printf("[load] %3d s: %5d published, %5d visible on all three, %4d peer deliveries pending, p50 (last second) %.1f ms;"
+                + " on the buses: aws %d, azure %d, gcp %d%n",
+            s, published.get(), visible, pending, p50, sandbox.bus("aws").inFlight(), sandbox.bus("azure").inFlight(),
+            sandbox.bus("gcp").inFlight());
       }
     }, 1, 1, TimeUnit.SECONDS);
+    ScheduledExecutorService hotReader = Executors.newSingleThreadScheduledExecutor();
+    AtomicInteger hotRound = new AtomicInteger();
+    hotReader.scheduleWithFixedDelay(() -> sampleHotRecords(CLOUDS[hotRound.incrementAndGet() % 3]), 1, 1, TimeUnit.SECONDS);
 
     try {
       finished.await();
@@ -246,6 +251,7 @@ public final class LoadRun {
     } finally {
       publisher.shutdownNow();
       sampler.shutdownNow();
+      hotReader.shutdownNow();
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
 

@@ -73,7 +73,7 @@ public final class Emulators implements AutoCloseable {
     int azPort = Http.freePort();
     ChildProcess az = ChildProcess.start("azurite",
         List.of("node", layout.azuriteTableCli().toString(), "--tableHost", "127.0.0.1", "--tablePort",
-            Integer.toString(azPort), "--inMemoryPersistence", "--skipApiVersionCheck", "--disableProductStyleUrl"),
+            Integer.toString(azPort), "--inMemoryPersistence", "--skipApiVersionCheck", "--disableProductStyleUrl", "--silent"),
         Map.of(), layout.logs().resolve("emulator-azurite.log"));
     Emulator bt;
     try {

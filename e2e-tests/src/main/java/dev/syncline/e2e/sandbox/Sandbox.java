@@ -59,7 +59,8 @@ public final class Sandbox implements AutoCloseable {
       Map.of("aws", "aws-us-east-1", "azure", "azure-eastus", "gcp", "gcp-us-east4");
 
   /** The platforms' drain schedules run every minute; sandbox time runs {@value RetryPolicy#TIME_SCALE} times faster. */
-  public static final Duration DRAIN_EVERY = Duration.ofMinutes(1).dividedBy(RetryPolicy.TIME_SCALE);
+  public static final Duration DRAIN_EVERY =
+      Duration.ofMillis(Long.getLong("sandbox.drainEveryMs", Duration.ofMinutes(1).dividedBy(RetryPolicy.TIME_SCALE).toMillis()));
 
   private final Layout layout;
   private final String secret;

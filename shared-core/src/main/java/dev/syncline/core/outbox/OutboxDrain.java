@@ -17,11 +17,14 @@ import dev.syncline.core.port.StoredRecord;
 import dev.syncline.core.port.Versioned;
 import io.cloudevents.CloudEvent;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
@@ -51,7 +54,9 @@ public final class OutboxDrain {
   private final Backoff backoff;
   private final Duration maxAge;
   private final RandomGenerator random;
+  private final Executor sends;
 
+  /** A drain that sends to one peer after another, on the calling thread (tests, the simulator). */
   public OutboxDrain(
       String replicaId,
       List<Peer> peers,
@@ -63,6 +68,26 @@ public final class OutboxDrain {
       Backoff backoff,
       Duration maxAge,
       RandomGenerator random) {
+    this(replicaId, peers, records, client, deadLetters, clock, metrics, backoff, maxAge, random, Runnable::run);
+  }
+
+  /**
+   * A drain whose sends to a record's peers run on {@code sends}, so that one record reaches all
+   * its peers in the time of the slowest rather than the sum; their outcomes are then recorded
+   * on the calling thread, in peer order, exactly as in the sequential drain.
+   */
+  public OutboxDrain(
+      String replicaId,
+      List<Peer> peers,
+      RecordStore records,
+      PeerClient client,
+      DeadLetterSink deadLetters,
+      Clock clock,
+      Metrics metrics,
+      Backoff backoff,
+      Duration maxAge,
+      RandomGenerator random,
+      Executor sends) {
     this.replicaId = replicaId;
     this.peers = peers.stream().collect(Collectors.toMap(Peer::replica, Function.identity()));
     this.records = records;
@@ -73,6 +98,7 @@ public final class OutboxDrain {
     this.backoff = backoff;
     this.maxAge = maxAge;
     this.random = random;
+    this.sends = sends;
   }
 
   /**
@@ -112,6 +138,9 @@ public final class OutboxDrain {
 
   private record Sent(String changeId, Result result, long nextAttemptMillis) {}
 
+  /** One due entry: its change and, unless it must be dead-lettered, the send in flight. */
+  private record Send(OutboxEntry entry, Peer peer, CloudEvent change, CompletableFuture<Delivery> delivery) {}
+
   /** Sends what one record owes every peer that is due now. */
   public Report drain(RecordKey key) {
     Optional<Versioned> loaded = records.load(key);
@@ -123,6 +152,7 @@ public final class OutboxDrain {
     int delivered = 0;
     int retrying = 0;
     int dead = 0;
+    List<Send> sending = new ArrayList<>();
     for (OutboxEntry entry : loaded.get().record().outbox().values()) {
       if (entry.nextAttemptMillis() > now) {
         continue;
@@ -131,13 +161,22 @@ public final class OutboxDrain {
           ChangeEvents.build(
               replicaId, key, entry.changeId(), entry.firstPendingMillis(), entry.delta(), entry.traceparent());
       Peer peer = peers.get(entry.peer());
-      String reason = null;
-      if (peer == null) {
+      CompletableFuture<Delivery> delivery = null;
+      if (peer != null && now - entry.firstPendingMillis() <= maxAge.toMillis()) {
+        delivery = CompletableFuture.supplyAsync(() -> client.deliver(peer, change), sends)
+            .exceptionally(e -> new Delivery.Retry(String.valueOf(e)));
+      }
+      sending.add(new Send(entry, peer, change, delivery));
+    }
+    for (Send s : sending) {
+      OutboxEntry entry = s.entry();
+      String reason;
+      if (s.peer() == null) {
         reason = "peer " + entry.peer() + " is no longer configured";
-      } else if (now - entry.firstPendingMillis() > maxAge.toMillis()) {
+      } else if (s.delivery() == null) {
         reason = "undelivered for longer than " + maxAge;
       } else {
-        Delivery delivery = client.deliver(peer, change);
+        Delivery delivery = s.delivery().join();
         if (delivery instanceof Delivery.Delivered) {
           sent.put(entry.peer(), new Sent(entry.changeId(), Result.CLEAR, 0));
           delivered++;
@@ -153,7 +192,7 @@ public final class OutboxDrain {
           continue;
         }
       }
-      HttpMessage body = ChangeEvents.toStructured(change);
+      HttpMessage body = ChangeEvents.toStructured(s.change());
       deadLetters.accept(new DeadLetter(DeadLetter.Kind.CHANGE, key.subject(), entry.changeId(), reason, body.body()));
       metrics.deadLettered();
       log.warn("change {} for {} dead-lettered: {}", entry.changeId(), entry.peer(), reason);

@@ -205,4 +205,34 @@ class OutboxDrainTest {
     assertThat(pending()).isNotNull();
     assertThat(pending().delta().view(KEY).fields()).containsKeys("email", "phone");
   }
+
+  @Test
+  void drain_withAnExecutor_sendsToEveryPeerAtOnce() {
+    Peer azure = new Peer("azure-eastus", URI.create("https://azure.invalid"));
+    java.util.concurrent.CountDownLatch bothInFlight = new java.util.concurrent.CountDownLatch(2);
+    PeerClient waitsForTheOther = (peer, change) -> {
+      bothInFlight.countDown();
+      try {
+        // an explicit signal: only a parallel drain has both sends in flight at once
+        return bothInFlight.await(10, java.util.concurrent.TimeUnit.SECONDS)
+            ? new Delivery.Delivered() : new Delivery.Retry("the other send never started");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new Delivery.Retry("interrupted");
+      }
+    };
+    SyncEngine twoPeers = new SyncEngine(ReplicaConfig.of(AWS, List.of(GCP, azure)), records, new InMemoryDedupeStore(),
+        new HybridLogicalClock(time::get, 300_000), metrics, ConflictSink.NONE, ConflictHandler.KEEP_SIBLINGS);
+    twoPeers.applyIntent(IntentParser.parseStructured(
+        Samples.intentJson("/apps/t", "i-1", "user/42", "[{\"op\":\"set\",\"field\":\"email\",\"value\":\"a@b\"}]")));
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      OutboxDrain parallel = new OutboxDrain(AWS, List.of(GCP, azure), records, waitsForTheOther, deadLetters, time::get,
+          metrics, Backoff.standard(), Duration.ofDays(7), new SplittableRandom(7), pool);
+
+      assertThat(parallel.drain(KEY)).isEqualTo(new OutboxDrain.Report(2, 0, 0, 0));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
