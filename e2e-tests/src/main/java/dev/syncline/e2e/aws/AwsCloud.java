@@ -27,6 +27,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -44,14 +46,21 @@ import java.util.stream.Stream;
  *       {@code OutboxDrainHandler}.
  * </ul>
  *
- * <p>Each function has a fixed number of execution environments, each handling one invocation at
- * a time (Lambda's concurrency model): by default {@value #DEFAULT_INTENT_INSTANCES} for intent,
+ * <p>Each execution environment handles one invocation at a time (Lambda's concurrency model).
+ * A function starts with {@value #DEFAULT_INTENT_INSTANCES} environments for intent,
  * {@value #DEFAULT_INGRESS_INSTANCES} for ingress and {@value #DEFAULT_DRAIN_INSTANCES} for drain,
- * overridable with the system properties {@code syncline.sandbox.aws.instances.intent},
- * {@code .ingress} and {@code .drain}. Every runtime JVM gets Lambda's platform variables
- * ({@code AWS_LAMBDA_FUNCTION_NAME}, {@code AWS_LAMBDA_RUNTIME_API}, {@code _HANDLER},
- * {@code LAMBDA_TASK_ROOT}, ...), then the spec's environment, and Lambda's Java 17 JVM flags
- * followed by the spec's JVM options. Logs: {@code <logs>/aws-intent-1.log} and so on.
+ * and, like Lambda, scales out when invocations wait, up to {@value #DEFAULT_MAX_INTENT_INSTANCES},
+ * {@value #DEFAULT_MAX_INGRESS_INSTANCES} and {@value #DEFAULT_MAX_DRAIN_INSTANCES}, but only while
+ * the machine's CPU is below 75% busy (see {@link LambdaFunction}). The counts can be set with the
+ * system properties {@code syncline.sandbox.aws.instances.<function>} and
+ * {@code syncline.sandbox.aws.maxInstances.<function>} ({@code intent}, {@code ingress},
+ * {@code drain}); equal values fix the count.
+ *
+ * <p>Every runtime JVM gets the spec's environment plus the variables Lambda reserves and sets
+ * ({@code AWS_LAMBDA_RUNTIME_API}, {@code _HANDLER}, {@code AWS_LAMBDA_FUNCTION_NAME},
+ * {@code AWS_LAMBDA_FUNCTION_MEMORY_SIZE}, {@code LAMBDA_TASK_ROOT}, ...), and Lambda's Java 17 JVM
+ * flags followed by the spec's JVM options. Logs: {@code <logs>/aws-intent-1.log} and so on
+ * ({@code -g2} and up for replacements), JVM crash reports beside them.
  */
 public final class AwsCloud implements Cloud {
 
@@ -60,9 +69,13 @@ public final class AwsCloud implements Cloud {
   public static final String INGRESS_HANDLER = "dev.syncline.aws.FunctionUrlIngressHandler::handleRequest";
   public static final String DRAIN_HANDLER = "dev.syncline.aws.OutboxDrainHandler::handleRequest";
 
+  /** Execution environments started up front, and the most a function scales out to. */
   public static final int DEFAULT_INTENT_INSTANCES = 2;
+  public static final int DEFAULT_MAX_INTENT_INSTANCES = 8;
   public static final int DEFAULT_INGRESS_INSTANCES = 2;
+  public static final int DEFAULT_MAX_INGRESS_INSTANCES = 6;
   public static final int DEFAULT_DRAIN_INSTANCES = 1;
+  public static final int DEFAULT_MAX_DRAIN_INSTANCES = 1;
 
   /** The sandbox's AWS account id, in ARNs and envelopes. */
   static final String ACCOUNT_ID = "000000000000";
@@ -70,9 +83,12 @@ public final class AwsCloud implements Cloud {
   private static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
   private static final String NATIVE_CLIENT_PROPERTY = "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
   private static final String DEFAULT_REGION = "us-east-1";
+  private static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
   private static final Duration FUNCTION_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration STARTUP = Duration.ofSeconds(60);
+  /** A function scales out only while the machine's CPU use is below this. */
+  private static final double SCALE_OUT_BELOW_CPU = 0.75;
   /** What the drain schedule's Lambda target sends: its configured {@code Input}. */
   private static final byte[] SCHEDULE_INPUT = "{}".getBytes(StandardCharsets.UTF_8);
   /**
@@ -83,12 +99,22 @@ public final class AwsCloud implements Cloud {
       "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
       "-Djava.net.preferIPv4Stack=true");
 
+  static {
+    // The JDK HttpServer leaves Nagle's algorithm on unless told otherwise. It writes a response's
+    // headers and body separately, so the body waits for the client's delayed ACK: some 40 ms on
+    // every Runtime API and Function URL answer. Read once, when the first HttpServer is created.
+    if (System.getProperty(NODELAY_PROPERTY) == null) {
+      System.setProperty(NODELAY_PROPERTY, "true");
+    }
+  }
+
   private final CloudSpec spec;
   private final ScheduledExecutorService supervisor;
   private final List<LambdaFunction> functions;
   private final LambdaFunction drain;
   private final FunctionUrlFront functionUrl;
   private final EventBridgeTarget eventBridge;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private AwsCloud(CloudSpec spec, ScheduledExecutorService supervisor, LambdaFunction intent, LambdaFunction ingress,
       LambdaFunction drain, String region) {
@@ -124,14 +150,17 @@ public final class AwsCloud implements Cloud {
       t.setDaemon(true);
       return t;
     });
+    MachineCpu cpu = new MachineCpu();
+    supervisor.scheduleWithFixedDelay(cpu::sample, 0, 100, TimeUnit.MILLISECONDS);
+    BooleanSupplier roomToScaleOut = () -> cpu.load() < SCALE_OUT_BELOW_CPU;
     List<LambdaFunction> started = new ArrayList<>();
     try {
-      LambdaFunction intent = function(started, new LambdaFunction.Config("syncline-intent", INTENT_HANDLER, FUNCTION_TIMEOUT,
-          instances("intent", DEFAULT_INTENT_INSTANCES)), region, launcher, supervisor);
-      LambdaFunction ingress = function(started, new LambdaFunction.Config("syncline-ingress", INGRESS_HANDLER, FUNCTION_TIMEOUT,
-          instances("ingress", DEFAULT_INGRESS_INSTANCES)), region, launcher, supervisor);
-      LambdaFunction drain = function(started, new LambdaFunction.Config("syncline-drain", DRAIN_HANDLER, DRAIN_TIMEOUT,
-          instances("drain", DEFAULT_DRAIN_INSTANCES)), region, launcher, supervisor);
+      LambdaFunction intent = function(started, config("intent", INTENT_HANDLER, FUNCTION_TIMEOUT, DEFAULT_INTENT_INSTANCES,
+          DEFAULT_MAX_INTENT_INSTANCES), region, launcher, supervisor, roomToScaleOut);
+      LambdaFunction ingress = function(started, config("ingress", INGRESS_HANDLER, FUNCTION_TIMEOUT, DEFAULT_INGRESS_INSTANCES,
+          DEFAULT_MAX_INGRESS_INSTANCES), region, launcher, supervisor, roomToScaleOut);
+      LambdaFunction drain = function(started, config("drain", DRAIN_HANDLER, DRAIN_TIMEOUT, DEFAULT_DRAIN_INSTANCES,
+          DEFAULT_MAX_DRAIN_INSTANCES), region, launcher, supervisor, roomToScaleOut);
       awaitReady(started);
       return new AwsCloud(spec, supervisor, intent, ingress, drain, region);
     } catch (RuntimeException e) {
@@ -141,9 +170,9 @@ public final class AwsCloud implements Cloud {
   }
 
   private static LambdaFunction function(List<LambdaFunction> started, LambdaFunction.Config config, String region,
-      LambdaFunction.Launcher launcher, ScheduledExecutorService supervisor) {
+      LambdaFunction.Launcher launcher, ScheduledExecutorService supervisor, BooleanSupplier roomToScaleOut) {
     String arn = "arn:aws:lambda:" + region + ":" + ACCOUNT_ID + ":function:" + config.name();
-    LambdaFunction function = new LambdaFunction(config, arn, launcher, supervisor);
+    LambdaFunction function = new LambdaFunction(config, arn, launcher, supervisor, roomToScaleOut);
     started.add(function);
     return function;
   }
@@ -273,8 +302,14 @@ public final class AwsCloud implements Cloud {
     return mb;
   }
 
-  private static int instances(String function, int defaultCount) {
-    String property = "syncline.sandbox.aws.instances." + function;
+  /** A function's configuration, its environment counts overridable by system properties. */
+  private static LambdaFunction.Config config(String function, String handler, Duration timeout, int initial, int max) {
+    int initialCount = count("syncline.sandbox.aws.instances." + function, initial);
+    int maxCount = Math.max(initialCount, count("syncline.sandbox.aws.maxInstances." + function, max));
+    return new LambdaFunction.Config("syncline-" + function, handler, timeout, initialCount, maxCount);
+  }
+
+  private static int count(String property, int defaultCount) {
     String value = System.getProperty(property);
     if (value == null || value.isBlank()) {
       return defaultCount;
@@ -335,6 +370,9 @@ public final class AwsCloud implements Cloud {
   /** Stops the Function URL front, every runtime process and the Runtime APIs. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     functionUrl.close();
     stop(supervisor, functions);
   }

@@ -74,25 +74,33 @@ final class FunctionUrlFront implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      byte[] body = exchange.getRequestBody().readNBytes(LambdaRuntimeApi.MAX_PAYLOAD_BYTES + 1);
-      if (body.length > LambdaRuntimeApi.MAX_PAYLOAD_BYTES) {
-        exchange.getRequestBody().transferTo(OutputStream.nullOutputStream()); // read it all, so the client gets the answer
-        Http.problem(exchange, 413, "Payload Too Large", "the request exceeds Lambda's " + LambdaRuntimeApi.MAX_PAYLOAD_BYTES + "-byte payload limit");
-        return;
+      try {
+        serve(exchange);
+      } catch (RuntimeException e) {
+        Http.problem(exchange, 502, "Bad Gateway", "the Function URL front failed: " + e);
       }
-      Map<String, List<String>> headers = new LinkedHashMap<>();
-      exchange.getRequestHeaders().forEach(headers::put);
-      ObjectNode event = event(exchange.getRequestMethod(), exchange.getRequestURI(), exchange.getProtocol(), headers,
-          exchange.getRemoteAddress().getAddress().getHostAddress(), body, UUID.randomUUID().toString(), Instant.now());
-      byte[] payload = Http.JSON.writeValueAsBytes(event);
-      if (payload.length > LambdaRuntimeApi.MAX_PAYLOAD_BYTES) {
-        Http.problem(exchange, 413, "Payload Too Large", "the request exceeds Lambda's " + LambdaRuntimeApi.MAX_PAYLOAD_BYTES + "-byte payload limit");
-        return;
-      }
-      Answer answer = answer(function.apply(payload));
-      answer.headers().forEach(h -> exchange.getResponseHeaders().add(h.getKey(), h.getValue()));
-      Http.send(exchange, answer.status(), null, answer.body());
     }
+  }
+
+  private void serve(HttpExchange exchange) throws IOException {
+    byte[] body = exchange.getRequestBody().readNBytes(LambdaRuntimeApi.MAX_PAYLOAD_BYTES + 1);
+    if (body.length > LambdaRuntimeApi.MAX_PAYLOAD_BYTES) {
+      exchange.getRequestBody().transferTo(OutputStream.nullOutputStream()); // read it all, so the client gets the answer
+      Http.problem(exchange, 413, "Payload Too Large", "the request exceeds Lambda's " + LambdaRuntimeApi.MAX_PAYLOAD_BYTES + "-byte payload limit");
+      return;
+    }
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    exchange.getRequestHeaders().forEach(headers::put);
+    ObjectNode event = event(exchange.getRequestMethod(), exchange.getRequestURI(), exchange.getProtocol(), headers,
+        exchange.getRemoteAddress().getAddress().getHostAddress(), body, UUID.randomUUID().toString(), Instant.now());
+    byte[] payload = Http.JSON.writeValueAsBytes(event);
+    if (payload.length > LambdaRuntimeApi.MAX_PAYLOAD_BYTES) {
+      Http.problem(exchange, 413, "Payload Too Large", "the request exceeds Lambda's " + LambdaRuntimeApi.MAX_PAYLOAD_BYTES + "-byte payload limit");
+      return;
+    }
+    Answer answer = answer(function.apply(payload));
+    answer.headers().forEach(h -> exchange.getResponseHeaders().add(h.getKey(), h.getValue()));
+    Http.send(exchange, answer.status(), null, answer.body());
   }
 
   /** Waits for the invocation and maps its result; a failure or timeout is a 502. */

@@ -38,6 +38,7 @@ final class Invocation {
   private final byte[] payload;
   private final long deadlineEpochMillis;
   private final String traceId;
+  private final long createdNanos = System.nanoTime();
   private final CompletableFuture<Result> result = new CompletableFuture<>();
   private final AtomicBoolean claimed = new AtomicBoolean();
 
@@ -65,6 +66,11 @@ final class Invocation {
   /** The X-Ray trace header, the {@code Lambda-Runtime-Trace-Id} header. */
   String traceId() {
     return traceId;
+  }
+
+  /** Milliseconds since it was created. */
+  long ageMillis() {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - createdNanos);
   }
 
   CompletableFuture<Result> result() {

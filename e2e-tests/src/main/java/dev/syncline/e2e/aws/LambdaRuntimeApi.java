@@ -83,6 +83,12 @@ final class LambdaRuntimeApi implements AutoCloseable {
     return queue.size();
   }
 
+  /** How long the oldest invocation still queued has waited for an execution environment; 0 if none waits. */
+  long oldestQueuedMillis() {
+    Invocation oldest = queue.peekFirst();
+    return oldest == null ? 0 : oldest.ageMillis();
+  }
+
   /**
    * Opens a Runtime API endpoint for one new execution environment.
    *
