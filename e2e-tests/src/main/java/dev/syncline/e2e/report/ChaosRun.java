@@ -87,29 +87,15 @@ public final class ChaosRun {
 
     long start = System.nanoTime();
     long periodNanos = 1_000_000_000L / options.perSecond();
-    long partitionUntil = 0;
-    int partitions = 0;
     int duplicates = 0;
-    List<String> down = List.of();
+    Partitions chaos = new Partitions(random, links, start);
     for (int i = 0; i < options.intents(); i++) {
       long due = start + i * periodNanos;
       long wait = due - System.nanoTime();
       if (wait > 0) {
         pause(wait);
       }
-      if (options.partitions()) {
-        long now = System.nanoTime();
-        if (!down.isEmpty() && now >= partitionUntil) {
-          heal(down);
-          down = List.of();
-          partitionUntil = now + seconds(1 + random.nextInt(3));
-        } else if (down.isEmpty() && now >= partitionUntil) {
-          down = partition(random, links);
-          partitions++;
-          partitionUntil = now + seconds(2 + random.nextInt(5));
-          out.printf("[chaos] %5.1f s: partition %s%n", (now - start) / 1e9, down);
-        }
-      }
+      chaos.step();
       String cloud = Sandbox.CLOUDS.get(random.nextInt(3));
       int record = random.nextInt(options.records());
       int by = 1 + random.nextInt(5);
@@ -129,6 +115,18 @@ public final class ChaosRun {
       }
     }
     double publishSeconds = (System.nanoTime() - start) / 1e9;
+    // The faults stay on until the buses have delivered every intent, so that the forwarding of
+    // all of them, not just of the first few, runs through the faulty links.
+    long nextReport = System.nanoTime() + seconds(5);
+    while (sandbox.busesInFlight() > 0) {
+      pause(100_000_000L);
+      chaos.step();
+      if (System.nanoTime() >= nextReport) {
+        out.printf("[chaos] %5.1f s: %d intents still on the buses%n", (System.nanoTime() - start) / 1e9,
+            sandbox.busesInFlight());
+        nextReport = System.nanoTime() + seconds(5);
+      }
+    }
     Map<String, Object> injected = new LinkedHashMap<>();
     for (String link : links) {
       String[] ft = link.split("->");
@@ -160,7 +158,7 @@ public final class ChaosRun {
         }
       }
     }
-    Result result = new Result(options.seed(), options.intents(), options.records(), duplicates, partitions, injected,
+    Result result = new Result(options.seed(), options.intents(), options.records(), duplicates, chaos.count, injected,
         publishSeconds, convergeSeconds, snap.converged(), snap.divergent(), lost, wrong,
         sandbox.layout().work().resolve("reports").resolve("chaos-" + options.seed() + "-" + run + ".json"));
     Files.createDirectories(result.summary().getParent());
@@ -168,11 +166,47 @@ public final class ChaosRun {
     json.put("summary", result.summary().toString());
     Files.write(result.summary(), Http.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
     out.printf("[chaos] seed %d: %d intents (%d published twice), %d partitions; link faults injected: %s%n",
-        options.seed(), options.intents(), duplicates, partitions, injected);
+        options.seed(), options.intents(), duplicates, chaos.count, injected);
     out.printf("[chaos] converged %.1f s after healing: %s; %d records differ, %d tags lost, %d counters wrong (of %d records x 3 clouds)%n",
         convergeSeconds, snap.converged() ? "yes" : "NO", snap.divergent(), lost, wrong, options.records());
     out.println("[chaos] " + (result.passed() ? "PASSED" : "FAILED") + "; summary: " + result.summary());
     return result;
+  }
+
+  /** Cuts and heals clouds or links on a seeded schedule: a few seconds down, a few seconds up. */
+  private final class Partitions {
+    private final SplittableRandom random;
+    private final List<String> links;
+    private final long start;
+    private List<String> down = List.of();
+    private long until;
+    int count;
+
+    Partitions(SplittableRandom random, List<String> links, long start) {
+      this.random = random;
+      this.links = links;
+      this.start = start;
+    }
+
+    void step() {
+      if (!options.partitions()) {
+        return;
+      }
+      long now = System.nanoTime();
+      if (now < until) {
+        return;
+      }
+      if (!down.isEmpty()) {
+        heal(down);
+        down = List.of();
+        until = now + seconds(1 + random.nextInt(3));
+      } else {
+        down = partition(random, links);
+        count++;
+        until = now + seconds(2 + random.nextInt(5));
+        out.printf("[chaos] %5.1f s: partition %s%n", (now - start) / 1e9, down);
+      }
+    }
   }
 
   private List<String> partition(SplittableRandom random, List<String> links) {

@@ -242,8 +242,21 @@ public final class LoadRun {
     try {
       finished.await();
       publisher.shutdownNow();
-      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-      while (tracks.stream().anyMatch(t -> t.everywhere() < 0) && System.nanoTime() < deadline) {
+      // Wait for the backlog to clear while it keeps shrinking: up to a minute without progress.
+      long lastProgress = System.nanoTime();
+      long lastVisible = -1;
+      while (System.nanoTime() - lastProgress < Duration.ofMinutes(1).toNanos()) {
+        long visible;
+        synchronized (tracks) {
+          visible = tracks.stream().filter(t -> t.everywhere() >= 0).count();
+        }
+        if (visible == tracks.size()) {
+          break;
+        }
+        if (visible > lastVisible) {
+          lastVisible = visible;
+          lastProgress = System.nanoTime();
+        }
         Thread.sleep(200); // waiting for the outcome of the run, with progress from the sampler
       }
     } catch (InterruptedException e) {
