@@ -180,12 +180,13 @@ public final class Demo {
     out.println("The sandbox stays up (Ctrl-C stops it). Endpoints: " + sandbox.endpointsFile());
     out.println("Publish an intent on AWS's bus:");
     out.printf("  curl -s -X POST %s -H 'Content-Type: application/cloudevents+json' \\%n", sandbox.bus("aws").url());
-    out.println("    -d '{\"specversion\":\"1.0\",\"type\":\"dev.syncline.record.write.v1\",\"source\":\"/me\",\"id\":\"'$(uuidgen)'\","
+    out.println("    -d '{\"specversion\":\"1.0\",\"type\":\"dev.syncline.record.write.v1\",\"source\":\"/me\",\"id\":\"'$(node -p 'crypto.randomUUID()')'\","
         + "\"subject\":\"user/1\",\"data\":{\"ops\":[{\"op\":\"set\",\"field\":\"email\",\"value\":\"me@example.com\"}]}}'");
     out.println("Cut the link from AWS to Google Cloud, then heal everything:");
     out.printf("  curl -s -X PUT %s/links/aws/gcp -d '{\"down\":true}'%n", sandbox.control());
     out.printf("  curl -s -X DELETE %s/links%n", sandbox.control());
-    out.println("Read a record (the ingress needs a Standard Webhooks signature; see e2e-tests/README.md for a script):");
-    out.printf("  %s/records/user/1 --cacert %s%n", ingress, sandbox.ca().caCertificate());
+    out.println("Read it on Google Cloud (the ingress needs a Standard Webhooks signature; this script signs):");
+    out.println("  node e2e-tests/scripts/sandbox-curl.mjs GET gcp /records/user/1");
+    out.printf("(the TLS endpoints, such as %s, use the CA in %s)%n", ingress, sandbox.ca().caCertificate());
   }
 }
