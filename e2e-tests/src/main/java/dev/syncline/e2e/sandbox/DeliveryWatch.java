@@ -8,6 +8,8 @@ import java.util.concurrent.ConcurrentMap;
 /**
  * Futures that complete when a bus has delivered an event to its function (the function answered
  * 2xx, so the intent is durably applied on that cloud), or fail when the bus dead-letters it.
+ * Only events someone registered for are tracked, and each is forgotten once it settles, so a
+ * sandbox that stays up does not accumulate every event it ever delivered.
  */
 final class DeliveryWatch implements BusListener {
 
@@ -19,12 +21,18 @@ final class DeliveryWatch implements BusListener {
 
   @Override
   public void delivered(String bus, String eventId, int attempt, long publishedNanos, long ackedNanos) {
-    future(eventId).complete(ackedNanos);
+    CompletableFuture<Long> waiting = byId.remove(eventId);
+    if (waiting != null) {
+      waiting.complete(ackedNanos);
+    }
   }
 
   @Override
   public void deadLettered(String bus, String eventId, int attempts, String failure) {
-    future(eventId).completeExceptionally(new IllegalStateException(
-        bus + " dead-lettered " + eventId + " after " + attempts + " attempts: " + failure));
+    CompletableFuture<Long> waiting = byId.remove(eventId);
+    if (waiting != null) {
+      waiting.completeExceptionally(new IllegalStateException(
+          bus + " dead-lettered " + eventId + " after " + attempts + " attempts: " + failure));
+    }
   }
 }
