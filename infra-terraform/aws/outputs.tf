@@ -61,6 +61,7 @@ output "signing_secret_arn" {
 
 output "function_names" {
   description = "Lambda function names by role: intent, ingress, drain."
+
   value = {
     intent  = aws_lambda_function.intent.function_name
     ingress = aws_lambda_function.ingress.function_name
