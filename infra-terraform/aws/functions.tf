@@ -17,8 +17,9 @@ resource "aws_cloudwatch_log_group" "fn" {
 #   ingress: records Get/Put, dedupe Get/Put/Delete (peers may also POST write intents, which go
 #            through the dedupe claim). Never writes dead letters, never queries the index.
 #   drain  : Query on the outbox-due index, records Get/Put, dead letters Put. No dedupe.
-# All three read the signing secrets once per container. No UpdateItem, BatchWrite or
-# transactions: every write is a conditional PutItem (or a conditional DeleteItem on release).
+# All three read the signing secrets once per container. No UpdateItem, BatchWrite, Scan or
+# transactions: writes are PutItem (conditional, except marking a dedupe entry completed) and the
+# conditional DeleteItem that releases a dedupe lease.
 # ---------------------------------------------------------------------------------------------
 
 data "aws_iam_policy_document" "lambda_assume" {
