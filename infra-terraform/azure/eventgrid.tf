@@ -66,6 +66,10 @@ resource "azurerm_eventgrid_event_subscription" "intents" {
     storage_blob_container_name = azurerm_storage_container.dead_letters.name
   }
 
-  # Without the role Event Grid would drop, not dead-letter, what it cannot deliver.
-  depends_on = [azurerm_role_assignment.topic_dead_letter_writer]
+  # Without its role Event Grid would drop, not dead-letter, what it cannot deliver; and the
+  # first intents should find the app already allowed into its tables.
+  depends_on = [
+    azurerm_role_assignment.topic_dead_letter_writer,
+    azurerm_role_assignment.app_tables,
+  ]
 }
