@@ -30,8 +30,8 @@ locals {
     SYNCLINE_OUTBOX_RETRY_BASE  = var.outbox_retry_base
     SYNCLINE_OUTBOX_RETRY_CAP   = var.outbox_retry_cap
 
-    # The package is built by Maven; a remote (Oryx) build during the zip deployment would have
-    # nothing to do and, on Linux Consumption, keeps the deployment from taking effect.
+    # The package is built by Maven: no remote (Oryx) build during the zip deployment. On Linux
+    # Consumption a zip deploy without this setting has been reported not to take effect.
     # WEBSITE_RUN_FROM_PACKAGE=1 is deliberately absent: Linux Consumption does not support it
     # (the platform keeps the package in AzureWebJobsStorage and points to it itself).
     SCM_DO_BUILD_DURING_DEPLOYMENT = "false"

@@ -41,12 +41,13 @@ resource "azurerm_key_vault_secret" "signing" {
   depends_on = [azurerm_role_assignment.deployer_secrets_officer]
 }
 
-# Key Vault references are resolved by App Service when the app starts, with the identity named
-# in key_vault_reference_identity_id. A system-assigned identity only exists once the app does,
-# so its role would be granted after the first start (the zip deployment starts the app), the
-# reference would fail, and App Service would keep the unresolved string for up to 24 hours. A
-# user-assigned identity can hold the role before the app exists. The app's data access still
-# uses its system-assigned identity.
+# Key Vault references are resolved by App Service with the identity named in
+# key_vault_reference_identity_id. A system-assigned identity only exists once the app does, so
+# its role would come after the app's first start (the zip deployment starts it); an unresolved
+# reference reaches the app as the literal `@Microsoft.KeyVault(...)` text, and App Service only
+# refetches references every 24 hours or on a configuration change. A user-assigned identity can
+# hold its role before the app exists (Microsoft's documented answer for references needed at
+# creation time). The app's data access still uses its system-assigned identity.
 resource "azurerm_user_assigned_identity" "key_vault_reference" {
   name                = "${local.base}-kvref"
   resource_group_name = local.resource_group_name
