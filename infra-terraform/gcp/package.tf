@@ -27,4 +27,8 @@ resource "google_storage_bucket_object" "functions" {
   name   = "syncline-gcp-${data.archive_file.functions.output_md5}.zip"
   bucket = google_storage_bucket.functions.name
   source = data.archive_file.functions.output_path
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }

@@ -23,4 +23,10 @@ resource "google_secret_manager_secret" "signing" {
 resource "google_secret_manager_secret_version" "signing" {
   secret      = google_secret_manager_secret.signing.id
   secret_data = join(",", var.signing_secrets)
+
+  # The new version exists before the functions move to it, and the old one is destroyed only
+  # after they have: an instance starting in between still finds the version it is pinned to.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
