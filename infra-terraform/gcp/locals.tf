@@ -1,0 +1,63 @@
+locals {
+  # Everything this replica owns is named after it, so two replicas (say gcp-us-east4 and
+  # gcp-europe-west1) can share a project.
+  base = "${var.name_prefix}-${var.replica_id}"
+
+  # Service account ids (6-30 characters), the Bigtable instance id (6-33) and bucket names
+  # (global) cannot take the full base name: a short stem with a hash of project and replica.
+  short = "${substr(var.name_prefix, 0, 8)}-${substr(sha1("${var.project_id}/${local.base}"), 0, 8)}"
+
+  intent_name  = "${local.base}-intent"
+  ingress_name = "${local.base}-ingress"
+  drain_name   = "${local.base}-drain"
+
+  intents_topic            = "${local.base}-intents"
+  dead_letter_topic        = "${local.base}-intents-dead-letters"
+  dead_letter_subscription = "${local.base}-intents-dead-letters"
+  alerts_topic             = "${local.base}-alerts"
+
+  bigtable_instance = local.short
+  bigtable_cluster  = "${local.short}-c1"
+
+  # The defaults of the functions' code (GcpConfig) when name_prefix is "syncline".
+  records_table      = "${var.name_prefix}-records"
+  dedupe_table       = "${var.name_prefix}-dedupe"
+  dead_letters_table = "${var.name_prefix}-dead-letters"
+
+  secret_id          = "${local.base}-signing-secrets"
+  scheduler_job_name = "${local.base}-drain"
+  package_bucket     = "${local.short}-functions"
+
+  # Variable defaults cannot refer to path.module: null means this repository's build output.
+  function_package_dir = coalesce(var.function_package_dir, "${path.module}/../../functions-gcp/target/deploy")
+
+  labels = merge(var.labels, {
+    "syncline-replica" = var.replica_id
+    "managed-by"       = "terraform"
+  })
+
+  # The same environment for all three functions: exactly the SYNCLINE_* names the functions read
+  # in Google Cloud (GcpConfig). SYNCLINE_SECRETS comes from Secret Manager instead (see
+  # secret_environment_variables in functions.tf); the emulator port and the plain-HTTP loopback
+  # switch are for local tests only.
+  function_env = {
+    SYNCLINE_REPLICA_ID         = var.replica_id
+    SYNCLINE_BIGTABLE_PROJECT   = var.project_id
+    SYNCLINE_BIGTABLE_INSTANCE  = google_bigtable_instance.main.name
+    SYNCLINE_RECORDS_TABLE      = google_bigtable_table.records.name
+    SYNCLINE_DEDUPE_TABLE       = google_bigtable_table.dedupe.name
+    SYNCLINE_DEAD_LETTERS_TABLE = google_bigtable_table.dead_letters.name
+    SYNCLINE_PEERS              = join(",", [for id, url in var.peers : "${id}=${url}"])
+    SYNCLINE_OUTBOX_RETRY_BASE  = var.outbox_retry_base
+    SYNCLINE_OUTBOX_RETRY_CAP   = var.outbox_retry_cap
+  }
+
+  pubsub_service_agent     = "service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+  monitoring_service_agent = "service-${data.google_project.this.number}@gcp-sa-monitoring-notification.iam.gserviceaccount.com"
+
+  lag_threshold_ms = var.replication_lag_alarm_seconds * 1000
+}
+
+data "google_project" "this" {
+  project_id = var.project_id
+}

@@ -1,0 +1,32 @@
+# The signing secrets reach the functions as the SYNCLINE_SECRETS environment variable, filled by
+# Cloud Functions from this secret at instance start (secret_environment_variables), so the code
+# needs no Secret Manager client and the value never appears in the function's configuration.
+resource "google_secret_manager_secret" "signing" {
+  project   = var.project_id
+  secret_id = local.secret_id
+  labels    = local.labels
+
+  # Kept in the replica's region, like the data it protects.
+  replication {
+    user_managed {
+      replicas {
+        location = var.region
+      }
+    }
+  }
+}
+
+# A new version on every change of var.signing_secrets (rotation: add the new secret first, apply
+# in every cloud, then drop the old one). The functions pin this version number, so a rotation
+# redeploys them and every new instance reads the same list. The value is in the Terraform state:
+# keep the state in an encrypted, access-controlled backend.
+resource "google_secret_manager_secret_version" "signing" {
+  secret      = google_secret_manager_secret.signing.id
+  secret_data = join(",", var.signing_secrets)
+
+  # The new version exists before the functions move to it, and the old one is destroyed only
+  # after they have: an instance starting in between still finds the version it is pinned to.
+  lifecycle {
+    create_before_destroy = true
+  }
+}

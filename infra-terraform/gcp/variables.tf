@@ -1,0 +1,256 @@
+# ---- where -------------------------------------------------------------------------------------
+
+variable "project_id" {
+  type        = string
+  description = "Google Cloud project that holds this replica (functions, Bigtable, Pub/Sub, secret, alerts). Also part of the ingress URL."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", var.project_id))
+    error_message = "project_id must be a project ID (6-30 characters: lowercase letters, digits, hyphens; starts with a letter), not a project number or name. Domain-scoped IDs (example.com:proj) are not supported because the ingress URL is built from it."
+  }
+}
+
+variable "region" {
+  type        = string
+  description = "Region of the functions, the Cloud Scheduler job, the secret replica and the package bucket, e.g. us-east4. Part of the ingress URL."
+
+  validation {
+    condition     = can(regex("^[a-z]+-[a-z]+[0-9]+$", var.region))
+    error_message = "region must be a Google Cloud region such as us-east4 or europe-west1 (not a zone)."
+  }
+}
+
+# ---- the replica and its mesh (same names in every cloud's module) ----------------------------
+
+variable "replica_id" {
+  type        = string
+  description = "This replica's id in the mesh, e.g. gcp-us-east4. Stamped on every change it originates and used in resource names."
+
+  validation {
+    condition     = can(regex("^[a-z0-9-]{1,40}$", var.replica_id))
+    error_message = "replica_id must be 1-40 characters of lowercase letters, digits and hyphens."
+  }
+}
+
+variable "peers" {
+  type        = map(string)
+  default     = {}
+  description = "The other replicas: peer replica id => that peer's ingress base URL (the peer module's ingress_url output). Changes are POSTed to <url>/events. Must not contain this replica's own id."
+
+  validation {
+    condition     = alltrue([for id, url in var.peers : can(regex("^[a-z0-9-]{1,40}$", id))])
+    error_message = "Every key of peers must be a replica id: 1-40 characters of lowercase letters, digits and hyphens."
+  }
+
+  validation {
+    condition     = alltrue([for id, url in var.peers : startswith(url, "https://")])
+    error_message = "Every peer URL must start with https:// (replicas only send changes over TLS)."
+  }
+
+  validation {
+    condition     = alltrue([for id, url in var.peers : !strcontains(url, ",") && !strcontains(url, "=")])
+    error_message = "Peer URLs must not contain ',' or '=': SYNCLINE_PEERS is rendered as id=url pairs joined by commas."
+  }
+}
+
+variable "signing_secrets" {
+  type        = list(string)
+  sensitive   = true
+  description = "Standard Webhooks signing secrets shared by the whole mesh, current first (several during a rotation). Stored in Secret Manager only; pass them with TF_VAR_signing_secrets, never in a committed file."
+
+  validation {
+    condition     = length(var.signing_secrets) > 0
+    error_message = "signing_secrets needs at least one secret."
+  }
+
+  validation {
+    condition     = alltrue([for s in var.signing_secrets : can(regex("^whsec_[A-Za-z0-9+/=]{16,}$", s))])
+    error_message = "Every signing secret must look like whsec_<base64>, with at least 16 base64 characters after the prefix (the values are not shown because they are sensitive)."
+  }
+}
+
+variable "name_prefix" {
+  type        = string
+  default     = "syncline"
+  description = "Prefix of every resource name. Functions are named <name_prefix>-<replica_id>-<intent|ingress|drain>; Bigtable tables <name_prefix>-records, -dedupe, -dead-letters."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,12}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 2-14 characters of lowercase letters, digits and hyphens, start with a letter and end with a letter or digit (function names are limited to 63 characters)."
+  }
+}
+
+variable "outbox_retry_base" {
+  type        = string
+  default     = "PT1S"
+  description = "Outbox backoff base between attempts to reach a peer, as an ISO-8601 duration (SYNCLINE_OUTBOX_RETRY_BASE)."
+
+  validation {
+    condition     = can(regex("^PT[0-9]+(\\.[0-9]+)?S$|^PT[0-9]+M$", var.outbox_retry_base))
+    error_message = "outbox_retry_base must be an ISO-8601 duration in seconds or minutes, e.g. PT1S, PT0.5S or PT2M."
+  }
+}
+
+variable "outbox_retry_cap" {
+  type        = string
+  default     = "PT60S"
+  description = "Outbox backoff cap (full jitter below it), as an ISO-8601 duration (SYNCLINE_OUTBOX_RETRY_CAP)."
+
+  validation {
+    condition     = can(regex("^PT[0-9]+(\\.[0-9]+)?S$|^PT[0-9]+M$", var.outbox_retry_cap))
+    error_message = "outbox_retry_cap must be an ISO-8601 duration in seconds or minutes, e.g. PT60S or PT5M."
+  }
+}
+
+# ---- alarms ------------------------------------------------------------------------------------
+
+variable "replication_lag_alarm_seconds" {
+  type        = number
+  default     = 900
+  description = "Replication lag alarm threshold: the alert fires when the oldest change still owed to a peer (OutboxAge, after a drain pass) is older than this many seconds."
+
+  validation {
+    condition     = var.replication_lag_alarm_seconds > 0 && var.replication_lag_alarm_seconds <= 604800
+    error_message = "replication_lag_alarm_seconds must be greater than 0 and at most 604800 (7 days, when changes are dead-lettered anyway)."
+  }
+}
+
+variable "alarm_email" {
+  type        = string
+  default     = null
+  description = "If set, every alert policy also notifies this address (an email notification channel). The Pub/Sub alerts topic is created and notified either way."
+
+  validation {
+    condition     = var.alarm_email == null || can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", var.alarm_email))
+    error_message = "alarm_email must be null or an email address."
+  }
+}
+
+# ---- packaging ---------------------------------------------------------------------------------
+
+variable "function_package_dir" {
+  type        = string
+  default     = null
+  description = "Directory holding the deployable (syncline-gcp.jar and lib/), zipped and uploaded as the functions' source. Default (null): functions-gcp/target/deploy of this repository, built by `mvn -B -ntp -DskipTests package` at the repository root."
+
+  validation {
+    condition     = var.function_package_dir == null || try(length(trimspace(var.function_package_dir)) > 0, false)
+    error_message = "function_package_dir must be null (use the repository's build output) or a non-empty path."
+  }
+}
+
+variable "labels" {
+  type        = map(string)
+  default     = {}
+  description = "Labels added to every resource that takes labels (functions, Bigtable instance, topics, subscriptions, bucket, secret, alert policies)."
+
+  validation {
+    condition = alltrue([
+      for k, v in var.labels :
+      can(regex("^[a-z][a-z0-9_-]{0,62}$", k)) && can(regex("^[a-z0-9_-]{0,63}$", v))
+    ])
+    error_message = "Label keys must be 1-63 characters of lowercase letters, digits, '_' or '-' starting with a letter; values 0-63 of the same characters."
+  }
+}
+
+# ---- functions ---------------------------------------------------------------------------------
+
+variable "function_memory" {
+  type        = string
+  default     = "1Gi"
+  description = "Memory of each function instance (Cloud Functions gen2 available_memory). The JVM with the gRPC Bigtable client needs about 512Mi; 1Gi leaves headroom."
+
+  validation {
+    condition     = contains(["512Mi", "1Gi", "2Gi", "4Gi"], var.function_memory)
+    error_message = "function_memory must be one of 512Mi, 1Gi, 2Gi, 4Gi (each function runs with 1 vCPU, which allows at most 4Gi)."
+  }
+}
+
+variable "function_min_instances" {
+  type        = number
+  default     = 0
+  description = "Minimum warm instances per function. The Java cold start is about 2.7 s (functions-gcp/README.md); 1 keeps it off the intent and ingress paths at the cost of idle instances."
+
+  validation {
+    condition     = var.function_min_instances >= 0 && var.function_min_instances <= 10 && floor(var.function_min_instances) == var.function_min_instances
+    error_message = "function_min_instances must be a whole number from 0 to 10."
+  }
+}
+
+variable "function_max_instances" {
+  type        = number
+  default     = 20
+  description = "Maximum instances per function; bounds the load the functions put on Bigtable and the peers."
+
+  validation {
+    condition     = var.function_max_instances >= 1 && var.function_max_instances <= 1000 && floor(var.function_max_instances) == var.function_max_instances
+    error_message = "function_max_instances must be a whole number from 1 to 1000."
+  }
+}
+
+variable "attach_intent_dead_letter_with_gcloud" {
+  type        = bool
+  default     = true
+  description = "Run gcloud (local-exec, on the machine running terraform apply) to give the Eventarc-managed subscription of the intent trigger a dead-letter topic, retry backoff and 7-day retention; Terraform cannot manage that subscription. Needs gcloud authenticated to the project. If false, run the command in the intent_dead_letter_setup_command output yourself. See README.md, 'Intent delivery'."
+}
+
+# ---- Bigtable ----------------------------------------------------------------------------------
+
+variable "bigtable_zone" {
+  type        = string
+  description = "Zone of the Bigtable cluster, in or near var.region (e.g. us-east4-a). Check that Bigtable is offered in that zone."
+
+  validation {
+    condition     = can(regex("^[a-z]+-[a-z]+[0-9]+-[a-z]$", var.bigtable_zone))
+    error_message = "bigtable_zone must be a zone such as us-east4-a."
+  }
+}
+
+variable "bigtable_storage_type" {
+  type        = string
+  default     = "SSD"
+  description = "Storage type of the Bigtable cluster: SSD (low latency; recommended) or HDD. Cannot be changed after creation."
+
+  validation {
+    condition     = contains(["SSD", "HDD"], var.bigtable_storage_type)
+    error_message = "bigtable_storage_type must be SSD or HDD."
+  }
+}
+
+variable "bigtable_num_nodes" {
+  type        = number
+  default     = 1
+  description = "Fixed number of nodes of the Bigtable cluster; ignored when bigtable_autoscaling is set."
+
+  validation {
+    condition     = var.bigtable_num_nodes >= 1 && floor(var.bigtable_num_nodes) == var.bigtable_num_nodes
+    error_message = "bigtable_num_nodes must be a whole number of at least 1."
+  }
+}
+
+variable "bigtable_autoscaling" {
+  type = object({
+    min_nodes      = number
+    max_nodes      = number
+    cpu_target     = number
+    storage_target = optional(number)
+  })
+  default     = null
+  description = "Autoscaling of the Bigtable cluster instead of a fixed node count: min_nodes, max_nodes, cpu_target (10-80 %), optional storage_target (GiB per node). Null: bigtable_num_nodes nodes."
+
+  validation {
+    condition = var.bigtable_autoscaling == null || try(
+      var.bigtable_autoscaling.min_nodes >= 1 &&
+      var.bigtable_autoscaling.max_nodes >= var.bigtable_autoscaling.min_nodes &&
+      var.bigtable_autoscaling.cpu_target >= 10 && var.bigtable_autoscaling.cpu_target <= 80,
+      false
+    )
+    error_message = "bigtable_autoscaling needs min_nodes >= 1, max_nodes >= min_nodes and cpu_target between 10 and 80."
+  }
+}
+
+variable "bigtable_deletion_protection" {
+  type        = bool
+  default     = true
+  description = "Protect the Bigtable instance and tables from terraform destroy (records, outbox, dedupe keys and dead letters live there). Set false, apply, then destroy to tear a replica down."
+}
