@@ -7,6 +7,7 @@ import dev.syncline.core.Replica;
 import dev.syncline.core.Settings;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.clock.Clock;
+import dev.syncline.core.port.Metrics;
 import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -54,7 +55,7 @@ public final class AwsReplica {
         new DynamoDbRecordStore(enhanced, config.recordsTable()),
         new DynamoDbDedupeStore(enhanced, config.dedupeTable()),
         new DynamoDbDeadLetterSink(dynamo, config.deadLettersTable(), clock),
-        clock);
+        clock, Metrics.NONE);
   }
 
   private static List<String> secrets(AwsConfig config) {

@@ -9,6 +9,7 @@ import dev.syncline.azure.tables.TableStorageRecordStore;
 import dev.syncline.core.IntentDelivery;
 import dev.syncline.core.Replica;
 import dev.syncline.core.clock.Clock;
+import dev.syncline.core.port.Metrics;
 import dev.syncline.core.http.IngressHandler;
 import dev.syncline.core.outbox.OutboxDrain;
 
@@ -60,7 +61,7 @@ public final class AzureReplica {
         new TableStorageRecordStore(tables.getTableClient(config.recordsTable())),
         dedupe,
         new TableStorageDeadLetterSink(tables.getTableClient(config.deadLettersTable()), clock),
-        clock);
+        clock, Metrics.NONE);
     return new AzureReplica(replica.intents, replica.ingress, replica.drain, dedupe, clock);
   }
 }

@@ -5,6 +5,7 @@ import com.google.cloud.bigtable.data.v2.BigtableDataSettings;
 import dev.syncline.core.Replica;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.clock.Clock;
+import dev.syncline.core.port.Metrics;
 import dev.syncline.gcp.bigtable.BigtableDeadLetterSink;
 import dev.syncline.gcp.bigtable.BigtableDedupeStore;
 import dev.syncline.gcp.bigtable.BigtableRecordStore;
@@ -45,6 +46,6 @@ public final class GcpReplica {
         new BigtableRecordStore(bigtable, config.recordsTable()),
         new BigtableDedupeStore(bigtable, config.dedupeTable()),
         new BigtableDeadLetterSink(bigtable, config.deadLettersTable(), clock),
-        clock);
+        clock, Metrics.NONE);
   }
 }
