@@ -7,7 +7,9 @@ import dev.syncline.core.Replica;
 import dev.syncline.core.Settings;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.clock.Clock;
+import dev.syncline.core.metrics.LogLineMetrics;
 import java.util.List;
+import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -46,15 +48,26 @@ public final class AwsReplica {
     return create(config, clock, dynamo, secrets(config));
   }
 
-  /** Wires a replica on a given client and secrets (tests, the local sandbox). */
+  /** Wires a replica on a given client and secrets, its metrics on stdout. */
   public static Replica create(AwsConfig config, Clock clock, DynamoDbClient dynamo, List<String> secrets) {
+    return create(config, clock, dynamo, secrets, line -> System.out.println(line));
+  }
+
+  /**
+   * Wires a replica on a given client and secrets (tests, the local sandbox).
+   *
+   * @param metricLines where each metric goes, as one CloudWatch EMF line ({@link EmfFormat});
+   *     in Lambda, stdout, which CloudWatch Logs reads
+   */
+  public static Replica create(
+      AwsConfig config, Clock clock, DynamoDbClient dynamo, List<String> secrets, Consumer<String> metricLines) {
     DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build();
     return Replica.wire(
         config.replicaId(), config.peers(), secrets, config.allowPlainHttpToLoopback(), config.retry(),
         new DynamoDbRecordStore(enhanced, config.recordsTable()),
         new DynamoDbDedupeStore(enhanced, config.dedupeTable()),
         new DynamoDbDeadLetterSink(dynamo, config.deadLettersTable(), clock),
-        clock);
+        clock, new LogLineMetrics(config.replicaId(), new EmfFormat(), metricLines, clock));
   }
 
   private static List<String> secrets(AwsConfig config) {

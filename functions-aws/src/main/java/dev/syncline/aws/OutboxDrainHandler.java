@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The scheduled drain (EventBridge Scheduler, every minute): forwards what records still owe
- * their peers, with backoff, and dead-letters what is too old. The schedule's input is ignored.
+ * their peers, with backoff, and dead-letters what is too old. The schedule's input is ignored;
+ * it answers a summary, {@code {"delivered":..,"retrying":..,"deadLettered":..,"pending":..,
+ * "outboxAgeMillis":..}}, and logs {@code OutboxPending} and {@code OutboxAge} as EMF metrics.
  *
  * <p>Handler string: {@code dev.syncline.aws.OutboxDrainHandler::handleRequest}.
  */
@@ -34,7 +36,8 @@ public final class OutboxDrainHandler implements RequestStreamHandler {
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
     input.readAllBytes();
     OutboxDrain.Report r = (replica != null ? replica : AwsReplica.shared()).drain.drainPending(BATCH);
-    output.write(String.format("{\"delivered\":%d,\"retrying\":%d,\"deadLettered\":%d,\"pending\":%d}",
-        r.delivered(), r.retrying(), r.deadLettered(), r.pending()).getBytes(StandardCharsets.UTF_8));
+    output.write(String.format(
+        "{\"delivered\":%d,\"retrying\":%d,\"deadLettered\":%d,\"pending\":%d,\"outboxAgeMillis\":%d}",
+        r.delivered(), r.retrying(), r.deadLettered(), r.pending(), r.outboxAgeMillis()).getBytes(StandardCharsets.UTF_8));
   }
 }

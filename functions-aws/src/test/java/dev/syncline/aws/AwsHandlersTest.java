@@ -20,10 +20,12 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import dev.syncline.core.contract.HostileRequests;
@@ -40,6 +42,7 @@ class AwsHandlersTest {
 
   private final AtomicLong time = new AtomicLong(NOW);
   private final Dynalite dynalite = Dynalite.get();
+  private final List<String> metricLines = new CopyOnWriteArrayList<>();
   private String deadLettersTable;
   private Replica replica;
 
@@ -59,7 +62,7 @@ class AwsHandlersTest {
         "SYNCLINE_PEERS", "gcp-us-east4=http://127.0.0.1:9",
         "SYNCLINE_SECRETS", SECRET,
         "SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "true"));
-    replica = AwsReplica.create(config, time::get, dynalite.client, List.of(SECRET));
+    replica = AwsReplica.create(config, time::get, dynalite.client, List.of(SECRET), metricLines::add);
   }
 
   private String intent(byte[] envelope) throws Exception {
@@ -144,6 +147,56 @@ class AwsHandlersTest {
     assertThat(report.get("delivered").asInt()).isZero();
   }
 
+  /** The EMF documents logged so far whose metric is {@code name}. */
+  private List<JsonNode> emf(String name) throws Exception {
+    List<JsonNode> found = new ArrayList<>();
+    for (String line : metricLines) {
+      JsonNode doc = JSON.readTree(line);
+      if (doc.get("_aws").get("CloudWatchMetrics").get(0).get("Metrics").get(0).get("Name").asText().equals(name)) {
+        found.add(doc);
+      }
+    }
+    return found;
+  }
+
+  @Test
+  void eventBridge_logsIntentsApplied_asEmf() throws Exception {
+    intent(sampleEnvelope());
+
+    assertThat(emf("IntentsApplied")).singleElement().satisfies(doc -> {
+      assertThat(doc.get("ReplicaId").asText()).isEqualTo("aws-us-east-1");
+      assertThat(doc.get("IntentsApplied").asLong()).isEqualTo(1);
+      assertThat(doc.get("_aws").get("Timestamp").asLong()).isEqualTo(NOW);
+    });
+  }
+
+  @Test
+  void eventBridge_logsDeadLetters_forAMalformedIntent() throws Exception {
+    ObjectNode envelope = (ObjectNode) JSON.readTree(sampleEnvelope());
+    ((ObjectNode) envelope.get("detail")).set("data", JSON.readTree("{\"ops\":[{\"op\":\"incr\",\"field\":\"logins\",\"by\":\"one\"}]}"));
+
+    intent(JSON.writeValueAsBytes(envelope));
+
+    assertThat(emf("DeadLetters")).singleElement().satisfies(doc -> assertThat(doc.get("DeadLetters").asLong()).isEqualTo(1));
+  }
+
+  @Test
+  void drain_logsOutboxPendingAndOutboxAge_andPutsTheAgeInItsSummary() throws Exception {
+    intent(sampleEnvelope());
+    time.addAndGet(5_000);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    new OutboxDrainHandler(replica).handleRequest(new ByteArrayInputStream("{}".getBytes()), out, null);
+
+    assertThat(JSON.readTree(out.toByteArray()).get("outboxAgeMillis").asLong()).isEqualTo(5_000);
+    assertThat(emf("OutboxPending")).singleElement().satisfies(doc -> assertThat(doc.get("OutboxPending").asLong()).isEqualTo(1));
+    assertThat(emf("OutboxAge")).singleElement().satisfies(doc -> {
+      assertThat(doc.get("OutboxAge").asLong()).isEqualTo(5_000);
+      assertThat(doc.get("_aws").get("CloudWatchMetrics").get(0).get("Metrics").get(0).get("Unit").asText())
+          .isEqualTo("Milliseconds");
+    });
+  }
+
   @Test
   void functionUrl_appliesASignedChange_inABase64Body_andServesTheView() throws Exception {
     var delta = Samples.userState("gcp-us-east4", "g@gcp", NOW);
@@ -156,6 +209,20 @@ class AwsHandlersTest {
     assertThat(r.getStatusCode()).isEqualTo(200);
     assertThat(r.getBody()).isEqualTo("{\"outcome\":\"applied\"}");
     assertThat(view("user/42").get("fields").get("email").asText()).isEqualTo("g@gcp");
+  }
+
+  @Test
+  void functionUrl_logsTheMergedChange_andItsReplicationLag() throws Exception {
+    var delta = Samples.userState("gcp-us-east4", "g@gcp", NOW);
+    var wire = ChangeEvents.toStructured(ChangeEvents.build("gcp-us-east4", Samples.USER_42, "user/42@1", NOW, delta, null));
+    Map<String, String> headers = new HashMap<>(signed("user/42@1", wire.body(), SECRET));
+    headers.put("content-type", "application/cloudevents+json");
+    time.addAndGet(250);
+
+    http("POST", "/events", headers, wire.body(), false);
+
+    assertThat(emf("ChangesMerged")).singleElement().satisfies(doc -> assertThat(doc.get("ChangesMerged").asLong()).isEqualTo(1));
+    assertThat(emf("ReplicationLag")).singleElement().satisfies(doc -> assertThat(doc.get("ReplicationLag").asLong()).isEqualTo(250));
   }
 
   @Test

@@ -10,7 +10,9 @@ import dev.syncline.core.IntentDelivery;
 import dev.syncline.core.Replica;
 import dev.syncline.core.clock.Clock;
 import dev.syncline.core.http.IngressHandler;
+import dev.syncline.core.metrics.LogLineMetrics;
 import dev.syncline.core.outbox.OutboxDrain;
+import java.util.function.Consumer;
 
 /**
  * One replica's core wired to Azure Table Storage: built once per worker, on first use, and
@@ -52,15 +54,26 @@ public final class AzureReplica {
     return create(config, clock, builder.buildClient());
   }
 
-  /** Wires a replica on a given service client (tests, the local sandbox). */
+  /** Wires a replica on a given service client, its metrics on stdout. */
   public static AzureReplica create(AzureConfig config, Clock clock, TableServiceClient tables) {
+    return create(config, clock, tables, line -> System.out.println(line));
+  }
+
+  /**
+   * Wires a replica on a given service client (tests, the local sandbox).
+   *
+   * @param metricLines where each metric goes, as one {@link AppInsightsTraceFormat} line; in
+   *     Azure, stdout, which the Functions host logs and Application Insights keeps in {@code traces}
+   */
+  public static AzureReplica create(
+      AzureConfig config, Clock clock, TableServiceClient tables, Consumer<String> metricLines) {
     TableStorageDedupeStore dedupe = new TableStorageDedupeStore(tables.getTableClient(config.dedupeTable()));
     Replica replica = Replica.wire(
         config.replicaId(), config.peers(), config.secrets(), config.allowPlainHttpToLoopback(), config.retry(),
         new TableStorageRecordStore(tables.getTableClient(config.recordsTable())),
         dedupe,
         new TableStorageDeadLetterSink(tables.getTableClient(config.deadLettersTable()), clock),
-        clock);
+        clock, new LogLineMetrics(config.replicaId(), new AppInsightsTraceFormat(), metricLines, clock));
     return new AzureReplica(replica.intents, replica.ingress, replica.drain, dedupe, clock);
   }
 }

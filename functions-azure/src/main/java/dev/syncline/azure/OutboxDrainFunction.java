@@ -8,7 +8,8 @@ import dev.syncline.core.outbox.OutboxDrain;
 /**
  * The scheduled drain, every minute: forwards what records still owe their peers, with
  * backoff, dead-letters what is too old, and removes expired dedupe rows (Table Storage has no
- * TTL).
+ * TTL). It logs a summary through the function's logger and the {@code OutboxPending} and {@code
+ * OutboxAge} metric lines on stdout.
  */
 public final class OutboxDrainFunction {
 
@@ -29,8 +30,9 @@ public final class OutboxDrainFunction {
     AzureReplica r = replica != null ? replica : AzureReplica.shared();
     OutboxDrain.Report report = r.drain.drainPending(BATCH);
     int expired = r.dedupe.deleteExpired(r.clock.millis(), BATCH);
-    String summary = String.format("{\"delivered\":%d,\"retrying\":%d,\"deadLettered\":%d,\"pending\":%d,\"expiredDedupeRows\":%d}",
-        report.delivered(), report.retrying(), report.deadLettered(), report.pending(), expired);
+    String summary = String.format(
+        "{\"delivered\":%d,\"retrying\":%d,\"deadLettered\":%d,\"pending\":%d,\"outboxAgeMillis\":%d,\"expiredDedupeRows\":%d}",
+        report.delivered(), report.retrying(), report.deadLettered(), report.pending(), report.outboxAgeMillis(), expired);
     if (context != null) {
       context.getLogger().info("drain " + summary);
     }

@@ -15,10 +15,13 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import dev.syncline.core.contract.HostileRequests;
@@ -35,6 +38,7 @@ class AzureFunctionsTest {
 
   private final AtomicLong time = new AtomicLong(NOW);
   private final TableServiceClient service = Azurite.get().service;
+  private final List<String> metricLines = new CopyOnWriteArrayList<>();
   private String deadLetters;
   private AzureReplica replica;
 
@@ -56,7 +60,7 @@ class AzureFunctionsTest {
         "SYNCLINE_PEERS", "gcp-us-east4=http://127.0.0.1:9",
         "SYNCLINE_SECRETS", SECRET,
         "SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "true"));
-    replica = AzureReplica.create(config, time::get, service);
+    replica = AzureReplica.create(config, time::get, service, metricLines::add);
   }
 
   private static String sampleEvent() throws Exception {
@@ -142,6 +146,67 @@ class AzureFunctionsTest {
     assertThat(r.getStatusCode()).isEqualTo(200);
     assertThat(r.bodyText()).isEqualTo("{\"outcome\":\"applied\"}");
     assertThat(view("user/42").get("fields").get("email").asText()).isEqualTo("g@gcp");
+  }
+
+  /** The JSON of each metric line logged so far whose metric is {@code name}. */
+  private List<JsonNode> metric(String name) throws Exception {
+    List<JsonNode> found = new ArrayList<>();
+    for (String line : metricLines) {
+      assertThat(line).startsWith(AppInsightsTraceFormat.PREFIX);
+      JsonNode json = JSON.readTree(line.substring(16));
+      if (json.get("name").asText().equals(name)) {
+        found.add(json);
+      }
+    }
+    return found;
+  }
+
+  @Test
+  void eventGrid_logsIntentsApplied() throws Exception {
+    new EventGridIntentFunction(replica).run(sampleEvent(), null);
+
+    assertThat(metric("IntentsApplied")).singleElement().satisfies(m -> {
+      assertThat(m.get("value").asLong()).isEqualTo(1);
+      assertThat(m.get("replicaId").asText()).isEqualTo("azure-eastus");
+    });
+  }
+
+  @Test
+  void eventGrid_logsDeadLetters_forAMalformedIntent() throws Exception {
+    ObjectNode tree = (ObjectNode) JSON.readTree(sampleEvent());
+    tree.set("data", JSON.readTree("{\"ops\":[{\"op\":\"set\",\"field\":\"phone\"}]}"));
+
+    new EventGridIntentFunction(replica).run(JSON.writeValueAsString(tree), null);
+
+    assertThat(metric("DeadLetters")).singleElement().satisfies(m -> assertThat(m.get("value").asLong()).isEqualTo(1));
+  }
+
+  @Test
+  void drain_logsOutboxPendingAndOutboxAge() throws Exception {
+    new EventGridIntentFunction(replica).run(sampleEvent(), null);
+    time.addAndGet(5_000);
+
+    new OutboxDrainFunction(replica).run("{}", null);
+
+    assertThat(metric("OutboxPending")).singleElement().satisfies(m -> assertThat(m.get("value").asLong()).isEqualTo(1));
+    assertThat(metric("OutboxAge")).singleElement().satisfies(m -> {
+      assertThat(m.get("value").asLong()).isEqualTo(5_000);
+      assertThat(m.get("unit").asText()).isEqualTo("Milliseconds");
+    });
+  }
+
+  @Test
+  void ingress_logsTheMergedChange_andItsReplicationLag() throws Exception {
+    var delta = Samples.userState("gcp-us-east4", "g@gcp", NOW);
+    var wire = ChangeEvents.toStructured(ChangeEvents.build("gcp-us-east4", Samples.USER_42, "user/42@1", NOW, delta, null));
+    Map<String, String> headers = new HashMap<>(signed("user/42@1", wire.body()));
+    headers.put("content-type", "application/cloudevents+json");
+    time.addAndGet(250);
+
+    http(HttpMethod.POST, "/events", headers, wire.body());
+
+    assertThat(metric("ChangesMerged")).singleElement().satisfies(m -> assertThat(m.get("value").asLong()).isEqualTo(1));
+    assertThat(metric("ReplicationLag")).singleElement().satisfies(m -> assertThat(m.get("value").asLong()).isEqualTo(250));
   }
 
   @Test

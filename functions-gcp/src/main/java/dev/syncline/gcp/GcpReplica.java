@@ -5,10 +5,12 @@ import com.google.cloud.bigtable.data.v2.BigtableDataSettings;
 import dev.syncline.core.Replica;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.clock.Clock;
+import dev.syncline.core.metrics.LogLineMetrics;
 import dev.syncline.gcp.bigtable.BigtableDeadLetterSink;
 import dev.syncline.gcp.bigtable.BigtableDedupeStore;
 import dev.syncline.gcp.bigtable.BigtableRecordStore;
 import java.io.IOException;
+import java.util.function.Consumer;
 
 /**
  * Wires the core's {@link Replica} to Bigtable; {@link #shared()} builds it once per instance, on
@@ -39,12 +41,23 @@ public final class GcpReplica {
     }
   }
 
+  /** Wires a replica on a given Bigtable client, its metrics on stdout. */
   public static Replica create(GcpConfig config, Clock clock, BigtableDataClient bigtable) {
+    return create(config, clock, bigtable, line -> System.out.println(line));
+  }
+
+  /**
+   * Wires a replica on a given Bigtable client.
+   *
+   * @param metricLines where each metric goes, as one {@link CloudLoggingFormat} JSON line; in
+   *     Google Cloud, stdout, which Cloud Logging reads as structured entries
+   */
+  public static Replica create(GcpConfig config, Clock clock, BigtableDataClient bigtable, Consumer<String> metricLines) {
     return Replica.wire(
         config.replicaId(), config.peers(), config.secrets(), config.allowPlainHttpToLoopback(), config.retry(),
         new BigtableRecordStore(bigtable, config.recordsTable()),
         new BigtableDedupeStore(bigtable, config.dedupeTable()),
         new BigtableDeadLetterSink(bigtable, config.deadLettersTable(), clock),
-        clock);
+        clock, new LogLineMetrics(config.replicaId(), new CloudLoggingFormat(), metricLines, clock));
   }
 }

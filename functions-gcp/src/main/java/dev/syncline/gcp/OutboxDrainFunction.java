@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * The scheduled drain: Cloud Scheduler calls it every minute (an authenticated HTTP target). It
  * forwards what records still owe their peers, with backoff, and dead-letters what is too old.
+ * It answers a JSON summary ({@code delivered}, {@code retrying}, {@code deadLettered}, {@code
+ * pending}, {@code outboxAgeMillis}) and logs the {@code OutboxPending} and {@code OutboxAge}
+ * metric lines on stdout.
  */
 public final class OutboxDrainFunction implements HttpFunction {
 
@@ -31,7 +34,7 @@ public final class OutboxDrainFunction implements HttpFunction {
     OutboxDrain.Report r = (replica != null ? replica : GcpReplica.shared()).drain.drainPending(BATCH);
     response.setContentType("application/json");
     response.getOutputStream().write(String.format(
-        "{\"delivered\":%d,\"retrying\":%d,\"deadLettered\":%d,\"pending\":%d}",
-        r.delivered(), r.retrying(), r.deadLettered(), r.pending()).getBytes(StandardCharsets.UTF_8));
+        "{\"delivered\":%d,\"retrying\":%d,\"deadLettered\":%d,\"pending\":%d,\"outboxAgeMillis\":%d}",
+        r.delivered(), r.retrying(), r.deadLettered(), r.pending(), r.outboxAgeMillis()).getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -55,6 +55,7 @@ class GcpFunctionsInvokerTest {
   private static final String SECRET = "whsec_" + Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final List<Process> PROCESSES = new ArrayList<>();
+  private static final Map<Class<?>, Path> LOGS = new HashMap<>();
   private static String deadLetters;
   private static URI intent;
   private static URI ingress;
@@ -103,7 +104,9 @@ class GcpFunctionsInvokerTest {
         "--target", target.getName(), "--port", Integer.toString(port));
     pb.environment().putAll(env);
     pb.environment().put("FUNCTION_SIGNATURE_TYPE", signature);
-    pb.redirectErrorStream(true).redirectOutput(Files.createTempFile(target.getSimpleName(), ".log").toFile());
+    Path log = Files.createTempFile(target.getSimpleName(), ".log");
+    LOGS.put(target, log);
+    pb.redirectErrorStream(true).redirectOutput(log.toFile());
     Process process = pb.start();
     PROCESSES.add(process);
     await().atMost(Duration.ofSeconds(60)).until(() -> {
@@ -280,6 +283,49 @@ class GcpFunctionsInvokerTest {
     assertThat(r.statusCode()).isEqualTo(bad.status());
     assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
     assertThat(JSON.readTree(r.body()).get("status").asInt()).isEqualTo(bad.status());
+  }
+
+  /** The metric entries that {@code function} has logged on stdout so far whose metric is {@code name}. */
+  private static List<JsonNode> metrics(Class<?> function, String name) throws IOException {
+    List<JsonNode> found = new ArrayList<>();
+    for (String line : Files.readAllLines(LOGS.get(function), StandardCharsets.UTF_8)) {
+      if (line.startsWith("{\"severity\"")) {
+        JsonNode entry = JSON.readTree(line);
+        if (name.equals(entry.path("syncline_metric").asText())) {
+          found.add(entry);
+        }
+      }
+    }
+    return found;
+  }
+
+  @Test
+  void pubSub_logsIntentsApplied_asAStructuredEntry() throws Exception {
+    int before = metrics(PubSubIntentFunction.class, "IntentsApplied").size();
+    String subject = "user/l-" + UUID.randomUUID().toString().substring(0, 8);
+
+    publish(structured("l-" + subject, subject, "[{\"op\":\"incr\",\"field\":\"n\",\"by\":1}]"), Map.of());
+
+    // the line is printed before the function answers, so it is in the log now
+    List<JsonNode> applied = metrics(PubSubIntentFunction.class, "IntentsApplied");
+    assertThat(applied).hasSize(before + 1);
+    assertThat(applied.get(before).get("value").asLong()).isEqualTo(1);
+    assertThat(applied.get(before).get("replica_id").asText()).isEqualTo("gcp-us-east4");
+    assertThat(applied.get(before).get("severity").asText()).isEqualTo("INFO");
+  }
+
+  @Test
+  void drain_logsOutboxPendingAndOutboxAge_andPutsTheAgeInItsSummary() throws Exception {
+    String subject = "user/a-" + UUID.randomUUID().toString().substring(0, 8);
+    publish(structured("a-" + subject, subject, "[{\"op\":\"incr\",\"field\":\"n\",\"by\":1}]"), Map.of());
+    int before = metrics(OutboxDrainFunction.class, "OutboxAge").size();
+
+    HttpResponse<String> r = send(drain, "POST", "/", Map.of(), new byte[0]);
+
+    assertThat(JSON.readTree(r.body()).get("outboxAgeMillis").isIntegralNumber()).isTrue();
+    assertThat(metrics(OutboxDrainFunction.class, "OutboxAge")).hasSize(before + 1);
+    assertThat(metrics(OutboxDrainFunction.class, "OutboxPending")).hasSize(before + 1)
+        .last().satisfies(m -> assertThat(m.get("value").asLong()).isPositive());
   }
 
   @Test

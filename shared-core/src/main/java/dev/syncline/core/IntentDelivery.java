@@ -5,6 +5,7 @@ import dev.syncline.core.event.WriteIntent;
 import dev.syncline.core.outbox.OutboxDrain;
 import dev.syncline.core.port.DeadLetter;
 import dev.syncline.core.port.DeadLetterSink;
+import dev.syncline.core.port.Metrics;
 import io.cloudevents.CloudEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +18,8 @@ import org.slf4j.LoggerFactory;
  *   <li>applies the intent exactly once and forwards it to the peers at once (a failed forward is
  *       left to the scheduled drain);
  *   <li>sends an intent that can never apply (malformed, or not fitting the schema) to the
- *       dead-letter sink with its reason, and returns normally so the bus does not retry it for a
- *       day;
+ *       dead-letter sink with its reason, counts it ({@link Metrics#deadLettered}), and returns
+ *       normally so the bus does not retry it for a day;
  *   <li>throws a transient {@link SynclineException} when a retry can succeed (store unavailable,
  *       a concurrent duplicate holding the lease), so the function fails and the bus redelivers.
  * </ul>
@@ -37,11 +38,13 @@ public final class IntentDelivery {
   private final SyncEngine engine;
   private final OutboxDrain drain;
   private final DeadLetterSink deadLetters;
+  private final Metrics metrics;
 
-  public IntentDelivery(SyncEngine engine, OutboxDrain drain, DeadLetterSink deadLetters) {
+  public IntentDelivery(SyncEngine engine, OutboxDrain drain, DeadLetterSink deadLetters, Metrics metrics) {
     this.engine = engine;
     this.drain = drain;
     this.deadLetters = deadLetters;
+    this.metrics = metrics;
   }
 
   /** Delivers a structured-mode JSON CloudEvent. */
@@ -92,6 +95,7 @@ public final class IntentDelivery {
 
   private Result deadLetter(String subject, String id, String reason, byte[] original) {
     deadLetters.accept(new DeadLetter(DeadLetter.Kind.INTENT, subject, id, reason, original));
+    metrics.deadLettered();
     log.warn("intent {} dead-lettered: {}", id, reason);
     return Result.DEAD_LETTERED;
   }

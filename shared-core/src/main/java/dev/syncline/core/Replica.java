@@ -53,6 +53,8 @@ public final class Replica {
    * @param secrets the Standard Webhooks signing secrets, the current one first
    * @param allowPlainHttpToLoopback lets peers be {@code http://127.0.0.1...}, for tests only
    * @param retry the outbox's backoff between attempts to reach a peer
+   * @param metrics where the engine, the intent path and the drain report their signals (each
+   *     cloud passes its {@code LogLineMetrics}; {@link Metrics#NONE} drops them)
    */
   public static Replica wire(
       String replicaId,
@@ -63,20 +65,21 @@ public final class Replica {
       RecordStore records,
       DedupeStore dedupe,
       DeadLetterSink deadLetters,
-      Clock clock) {
+      Clock clock,
+      Metrics metrics) {
     ReplicaConfig config = ReplicaConfig.of(replicaId, peers);
     SyncEngine engine = new SyncEngine(
         config, records, dedupe, new HybridLogicalClock(clock, config.maxSkew().toMillis()),
-        Metrics.NONE, ConflictSink.NONE, ConflictHandler.KEEP_SIBLINGS);
+        metrics, ConflictSink.NONE, ConflictHandler.KEEP_SIBLINGS);
     HttpPeerClient client = HttpPeerClient.builder(secrets, clock)
         .allowPlainHttpToLoopback(allowPlainHttpToLoopback)
         .peers(peers)
         .build();
     OutboxDrain drain = new OutboxDrain(
-        replicaId, peers, records, client, deadLetters, clock, Metrics.NONE,
+        replicaId, peers, records, client, deadLetters, clock, metrics,
         retry, Duration.ofDays(7), new SplittableRandom(), SENDS);
     return new Replica(
-        new IntentDelivery(engine, drain, deadLetters),
+        new IntentDelivery(engine, drain, deadLetters, metrics),
         new IngressHandler(engine, new WebhookVerifier(secrets, clock)),
         drain);
   }

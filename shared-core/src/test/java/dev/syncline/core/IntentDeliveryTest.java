@@ -15,7 +15,7 @@ class IntentDeliveryTest {
   private final AtomicLong time = new AtomicLong(1_764_158_400_000L);
   private final Map<String, TestReplica> mesh = TestReplica.mesh(time, "aws-us-east-1", "gcp-us-east4");
   private final TestReplica aws = mesh.get("aws-us-east-1");
-  private final IntentDelivery delivery = new IntentDelivery(aws.engine, aws.drain, aws.deadLetters);
+  private final IntentDelivery delivery = new IntentDelivery(aws.engine, aws.drain, aws.deadLetters, aws.metrics);
 
   @Test
   void deliver_appliesTheIntent_andForwardsItAtOnce() {
@@ -48,6 +48,7 @@ class IntentDeliveryTest {
       assertThat(d.reason()).contains("ops[0].op");
       assertThat(d.payload()).isEqualTo(event);
     });
+    assertThat(aws.metrics.deadLettered.get()).isEqualTo(1);
     assertThat(aws.records.keys()).isEmpty();
   }
 
@@ -57,6 +58,7 @@ class IntentDeliveryTest {
 
     assertThat(result).isEqualTo(IntentDelivery.Result.DEAD_LETTERED);
     assertThat(aws.deadLetters.letters()).singleElement().satisfies(d -> assertThat(d.reason()).contains("not a structured-mode"));
+    assertThat(aws.metrics.deadLettered.get()).isEqualTo(1);
   }
 
   @Test

@@ -16,6 +16,7 @@ public final class InMemoryMetrics implements Metrics {
   public final AtomicLong concurrentChanges = new AtomicLong();
   public final AtomicLong clockSkews = new AtomicLong();
   public final AtomicLong outboxDepth = new AtomicLong();
+  public final AtomicLong outboxAge = new AtomicLong();
   public final AtomicLong deadLettered = new AtomicLong();
   private final List<Long> latencies = new ArrayList<>();
 
@@ -53,6 +54,11 @@ public final class InMemoryMetrics implements Metrics {
   @Override
   public void outboxDepth(long pending) {
     outboxDepth.set(pending);
+  }
+
+  @Override
+  public void outboxAge(long oldestMillis) {
+    outboxAge.set(oldestMillis);
   }
 
   @Override

@@ -106,17 +106,32 @@ public final class OutboxDrain {
    *
    * @param pending after {@link #drainPending}: records still owing a peer anything, due or in
    *     backoff (counted up to the pass's limit); after {@link #drain}: entries left on the record
+   * @param outboxAgeMillis how long the oldest change still owed to a peer by the records this pass
+   *     visited has been waiting (now minus its {@code firstPendingMillis}); 0 when they owe nothing
    */
-  public record Report(int delivered, int retrying, int deadLettered, int pending) {
+  public record Report(int delivered, int retrying, int deadLettered, int pending, long outboxAgeMillis) {
+
+    static final Report NOTHING = new Report(0, 0, 0, 0, 0);
+
     Report plus(Report o) {
       return new Report(
-          delivered + o.delivered, retrying + o.retrying, deadLettered + o.deadLettered, pending + o.pending);
+          delivered + o.delivered, retrying + o.retrying, deadLettered + o.deadLettered, pending + o.pending,
+          Math.max(outboxAgeMillis, o.outboxAgeMillis));
     }
   }
 
-  /** The scheduled pass: drains up to {@code limit} records with a pending outbox. */
+  /**
+   * The scheduled pass: drains up to {@code limit} records with an entry due now, then reports
+   * {@link Metrics#outboxDepth} (records owing anything, up to {@code limit}) and {@link
+   * Metrics#outboxAge}: the age of the oldest change still owed after the pass, over the records
+   * it visited. Records whose entries all wait out a backoff are not visited, so their age is not
+   * in this pass's figure; with a backoff cap of 60 s (the default) every owing record is due, and
+   * so visited, at least once per cap plus one drain period (about two minutes with a drain every
+   * minute). Alarm on the maximum over a window at least that long. A record whose drain failed
+   * (its store unavailable) is not in the figure either.
+   */
   public Report drainPending(int limit) {
-    Report total = new Report(0, 0, 0, 0);
+    Report total = Report.NOTHING;
     for (RecordKey key : records.withDueOutbox(clock.millis(), limit)) {
       try {
         total = total.plus(drain(key));
@@ -131,7 +146,8 @@ public final class OutboxDrain {
     }
     int owing = records.withDueOutbox(Long.MAX_VALUE, limit).size();
     metrics.outboxDepth(owing);
-    return new Report(total.delivered(), total.retrying(), total.deadLettered(), owing);
+    metrics.outboxAge(total.outboxAgeMillis());
+    return new Report(total.delivered(), total.retrying(), total.deadLettered(), owing, total.outboxAgeMillis());
   }
 
   private enum Result { CLEAR, RETRY }
@@ -145,7 +161,7 @@ public final class OutboxDrain {
   public Report drain(RecordKey key) {
     Optional<Versioned> loaded = records.load(key);
     if (loaded.isEmpty() || loaded.get().record().outbox().isEmpty()) {
-      return new Report(0, 0, 0, 0);
+      return Report.NOTHING;
     }
     long now = clock.millis();
     Map<String, Sent> sent = new HashMap<>();
@@ -199,12 +215,21 @@ public final class OutboxDrain {
       sent.put(entry.peer(), new Sent(entry.changeId(), Result.CLEAR, 0));
       dead++;
     }
-    int pending = record(key, loaded.get(), sent, now);
-    return new Report(delivered, retrying, dead, pending);
+    Map<String, OutboxEntry> left = record(key, loaded.get(), sent, now);
+    return new Report(delivered, retrying, dead, left.size(), oldestAge(left.values(), clock.millis()));
   }
 
-  /** Writes the drain's bookkeeping, on fresh state if a write raced it. @return entries left */
-  private int record(RecordKey key, Versioned first, Map<String, Sent> sent, long loadedAt) {
+  /** How long the oldest of {@code entries} has been pending at {@code nowMillis}; 0 if none. */
+  private static long oldestAge(Iterable<OutboxEntry> entries, long nowMillis) {
+    long age = 0;
+    for (OutboxEntry e : entries) {
+      age = Math.max(age, nowMillis - e.firstPendingMillis());
+    }
+    return age;
+  }
+
+  /** Writes the drain's bookkeeping, on fresh state if a write raced it. @return the entries left */
+  private Map<String, OutboxEntry> record(RecordKey key, Versioned first, Map<String, Sent> sent, long loadedAt) {
     Versioned current = first;
     while (true) {
       StoredRecord stored = current.record();
@@ -229,18 +254,18 @@ public final class OutboxDrain {
         changed = true;
       }
       if (!changed) {
-        return outbox.size();
+        return outbox;
       }
       try {
         records.write(key, stored.withOutbox(outbox), current.version());
-        return outbox.size();
+        return outbox;
       } catch (SynclineException e) {
         if (e.kind() != SynclineException.Kind.CONCURRENT_MODIFICATION) {
           throw e;
         }
         Optional<Versioned> reloaded = records.load(key);
         if (reloaded.isEmpty()) {
-          return 0;
+          return Map.of();
         }
         current = reloaded.get();
       }

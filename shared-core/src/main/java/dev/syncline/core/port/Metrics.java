@@ -3,8 +3,12 @@ package dev.syncline.core.port;
 import dev.syncline.core.crdt.Causality;
 
 /**
- * Port: the replica's operational signals. Adapters map them to CloudWatch EMF, Application
- * Insights or Cloud Monitoring; {@code InMemoryMetrics} keeps them for tests and the demo.
+ * Port: the replica's operational signals. {@code LogLineMetrics} writes each as one log line in
+ * the cloud's log-to-metric format (CloudWatch EMF, an Application Insights trace, a Cloud Logging
+ * JSON entry); {@code InMemoryMetrics} keeps them for tests and the demo.
+ *
+ * <p>Implementations are called on the request path, from any thread: keep them cheap and
+ * thread-safe.
  */
 public interface Metrics {
 
@@ -25,6 +29,15 @@ public interface Metrics {
 
   /** After a scheduled drain pass: records still owing a peer a change (up to the pass's limit). */
   void outboxDepth(long pending);
+
+  /**
+   * After a scheduled drain pass: how long, in milliseconds, the oldest change still owed to a peer
+   * has been waiting, over the records that pass visited; 0 when they owe nothing. A record waiting
+   * out a backoff is not visited, so a single pass can miss it; it is visited again within the
+   * backoff cap (60 s by default) plus one drain period, so the maximum over a few minutes covers
+   * every owing record.
+   */
+  void outboxAge(long oldestMillis);
 
   /** An intent or change went to the dead-letter sink. */
   void deadLettered();
@@ -48,6 +61,9 @@ public interface Metrics {
 
         @Override
         public void outboxDepth(long pending) {}
+
+        @Override
+        public void outboxAge(long oldestMillis) {}
 
         @Override
         public void deadLettered() {}

@@ -68,7 +68,7 @@ class OutboxDrainTest {
 
     OutboxDrain.Report report = drain.drainPending(10);
 
-    assertThat(report).isEqualTo(new OutboxDrain.Report(1, 0, 0, 0));
+    assertThat(report).isEqualTo(new OutboxDrain.Report(1, 0, 0, 0, 0));
     assertThat(sent).hasSize(1);
     assertThat(ChangeEvents.read(sent.get(0)).key()).isEqualTo(KEY);
     assertThat(records.withDueOutbox(Long.MAX_VALUE, 10)).isEmpty();
@@ -191,6 +191,74 @@ class OutboxDrainTest {
   }
 
   @Test
+  void drainPending_reportsTheOutboxAge_growingWhileThePeerIsDown_andZeroOnceDelivered() {
+    // GIVEN a change written while the peer is down for two attempts
+    write("i-1", "[{\"op\":\"set\",\"field\":\"email\",\"value\":\"a@b\"}]");
+    answers.add(new Delivery.Retry("503"));
+    answers.add(new Delivery.Retry("503"));
+
+    // WHEN passes run 10 s and then 130 s after the write, past each backoff (at most 1 s, then 2 s)
+    time.addAndGet(10_000);
+    OutboxDrain.Report first = drain.drainPending(10);
+    long afterFirst = metrics.outboxAge.get();
+    time.addAndGet(120_000);
+    OutboxDrain.Report second = drain.drainPending(10);
+    long afterSecond = metrics.outboxAge.get();
+    // and the peer is back for the third
+    time.addAndGet(60_000);
+    OutboxDrain.Report delivered = drain.drainPending(10);
+
+    // THEN the age grows with the clock while the change is owed, and is 0 once it is delivered
+    assertThat(first.retrying()).isEqualTo(1);
+    assertThat(first.outboxAgeMillis()).isEqualTo(10_000);
+    assertThat(afterFirst).isEqualTo(10_000);
+    assertThat(second.retrying()).isEqualTo(1);
+    assertThat(second.outboxAgeMillis()).isEqualTo(130_000);
+    assertThat(afterSecond).isEqualTo(130_000);
+    assertThat(delivered).isEqualTo(new OutboxDrain.Report(1, 0, 0, 0, 0));
+    assertThat(metrics.outboxAge.get()).isZero();
+    assertThat(metrics.outboxDepth.get()).isZero();
+  }
+
+  @Test
+  void drainPending_reportsTheOldestOwedChange_overTheRecordsItVisits() {
+    // GIVEN two records whose changes wait 50 s and 20 s for a peer that stays down
+    write("i-1", "[{\"op\":\"incr\",\"field\":\"n\",\"by\":1}]");
+    time.addAndGet(30_000);
+    engine.applyIntent(IntentParser.parseStructured(Samples.intentJson("/apps/t", "i-2", "user/43",
+        "[{\"op\":\"incr\",\"field\":\"n\",\"by\":1}]")));
+    time.addAndGet(20_000);
+    answers.add(new Delivery.Retry("503"));
+    answers.add(new Delivery.Retry("503"));
+
+    OutboxDrain.Report report = drain.drainPending(10);
+
+    // THEN the older one sets the age
+    assertThat(report.retrying()).isEqualTo(2);
+    assertThat(report.pending()).isEqualTo(2);
+    assertThat(report.outboxAgeMillis()).isEqualTo(50_000);
+    assertThat(metrics.outboxAge.get()).isEqualTo(50_000);
+  }
+
+  @Test
+  void drainPending_leavesOutRecordsWaitingOutABackoff_fromTheAge() {
+    // GIVEN a change that failed once and waits out its backoff
+    write("i-1", "[{\"op\":\"incr\",\"field\":\"n\",\"by\":1}]");
+    answers.add(new Delivery.Retry("503"));
+    time.addAndGet(10_000);
+    drain.drainPending(10);
+    assertThat(pending().nextAttemptMillis()).as("the seeded jitter puts the retry in the future").isGreaterThan(time.get());
+
+    // WHEN a pass runs before it is due again
+    OutboxDrain.Report report = drain.drainPending(10);
+
+    // THEN the record still owes the peer, but the pass did not visit it, so it reports no age
+    assertThat(report.pending()).isEqualTo(1);
+    assertThat(report.outboxAgeMillis()).isZero();
+    assertThat(metrics.outboxAge.get()).isZero();
+  }
+
+  @Test
   void drain_keepsAnEntryThatGrewWhileItWasBeingSent() {
     write("i-1", "[{\"op\":\"set\",\"field\":\"email\",\"value\":\"a@b\"}]");
     PeerClient racing = (peer, change) -> {
@@ -230,7 +298,7 @@ class OutboxDrainTest {
       OutboxDrain parallel = new OutboxDrain(AWS, List.of(GCP, azure), records, waitsForTheOther, deadLetters, time::get,
           metrics, Backoff.standard(), Duration.ofDays(7), new SplittableRandom(7), pool);
 
-      assertThat(parallel.drain(KEY)).isEqualTo(new OutboxDrain.Report(2, 0, 0, 0));
+      assertThat(parallel.drain(KEY)).isEqualTo(new OutboxDrain.Report(2, 0, 0, 0, 0));
     } finally {
       pool.shutdownNow();
     }
