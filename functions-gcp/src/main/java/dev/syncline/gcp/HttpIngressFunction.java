@@ -13,17 +13,27 @@ import java.util.Map;
 /**
  * The HTTPS ingress of DESIGN section 6 ({@code POST /events}, {@code GET /records/...}, {@code
  * OPTIONS /events}) as an HTTP function; requests are authenticated by their webhook signature.
+ *
+ * <p>Peers reach it at {@code https://<region>-<project>.cloudfunctions.net/<function>}. Should
+ * the platform pass the path on with the function's name in front ({@code /<function>/events}),
+ * that first segment is dropped: the name is the Cloud Run service's, in {@code K_SERVICE}.
  */
 public final class HttpIngressFunction implements HttpFunction {
 
   private final Replica replica;
+  private final String servicePrefix;
 
   public HttpIngressFunction() {
-    this(null);
+    this(null, System.getenv("K_SERVICE"));
   }
 
   HttpIngressFunction(Replica replica) {
+    this(replica, null);
+  }
+
+  HttpIngressFunction(Replica replica, String serviceName) {
     this.replica = replica;
+    this.servicePrefix = serviceName == null || serviceName.isEmpty() ? null : "/" + serviceName + "/";
   }
 
   @Override
@@ -39,7 +49,11 @@ public final class HttpIngressFunction implements HttpFunction {
     try (InputStream in = request.getInputStream()) {
       body = in.readNBytes(IngressHandler.MAX_BODY_BYTES + 1); // more is refused with 413 anyway
     }
-    String path = request.getPath() + request.getQuery().map(q -> "?" + q).orElse("");
+    String path = request.getPath();
+    if (servicePrefix != null && path.startsWith(servicePrefix)) {
+      path = path.substring(servicePrefix.length() - 1);
+    }
+    path += request.getQuery().map(q -> "?" + q).orElse("");
     HttpResponse answer = (replica != null ? replica : GcpReplica.shared()).ingress
         .handle(new HttpRequest(request.getMethod(), path, headers, body));
     response.setStatusCode(answer.status());

@@ -45,9 +45,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The three functions running in java-function-invoker 1.4.1, each in its own process as Cloud
- * Functions runs them, receiving real Eventarc-shaped HTTP requests, against the Bigtable
- * emulator.
+ * The functions running in java-function-invoker 1.4.1, each in its own process as Cloud
+ * Functions runs them, receiving real Eventarc-shaped and Pub/Sub push HTTP requests, against the
+ * Bigtable emulator.
  */
 class GcpFunctionsInvokerTest {
 
@@ -60,6 +60,9 @@ class GcpFunctionsInvokerTest {
   private static URI intent;
   private static URI ingress;
   private static URI drain;
+  private static URI push;
+  /** The Cloud Run service name the ingress runs under ({@code K_SERVICE}). */
+  private static final String INGRESS_SERVICE = "syncline-gcp-us-east4-ingress";
 
   @BeforeAll
   static void startFunctions() throws Exception {
@@ -82,8 +85,11 @@ class GcpFunctionsInvokerTest {
         "SYNCLINE_SECRETS", SECRET,
         "SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "true");
     intent = start(PubSubIntentFunction.class, "cloudevent", env);
-    ingress = start(HttpIngressFunction.class, "http", env);
+    Map<String, String> ingressEnv = new HashMap<>(env);
+    ingressEnv.put("K_SERVICE", INGRESS_SERVICE);
+    ingress = start(HttpIngressFunction.class, "http", ingressEnv);
     drain = start(OutboxDrainFunction.class, "http", env);
+    push = start(PubSubPushIntentFunction.class, "http", env);
   }
 
   @AfterAll
@@ -246,7 +252,74 @@ class GcpFunctionsInvokerTest {
     assertThat(get(subject).statusCode()).isEqualTo(404);
   }
 
+  // ---- the push-subscription intent function ---------------------------------------------------
+
+  /** A Pub/Sub push subscription's POST: the message and the subscription, no ce- headers. */
+  private static HttpResponse<String> push(byte[] data) throws Exception {
+    ObjectNode body = JSON.createObjectNode();
+    String id = Long.toString(System.nanoTime());
+    body.putObject("message")
+        .put("data", Base64.getEncoder().encodeToString(data))
+        .put("messageId", id)
+        .put("publishTime", "2026-11-26T18:00:00.000Z")
+        .putObject("attributes").put("content-type", "application/cloudevents+json");
+    body.put("subscription", "projects/syncline/subscriptions/syncline-gcp-us-east4-intents-push");
+    return send(push, "POST", "/", Map.of("Content-Type", "application/json"), JSON.writeValueAsBytes(body));
+  }
+
+  @Test
+  void pubSubPush_appliesTheIntent_andAnswersDuplicateToARedelivery() throws Exception {
+    String subject = "user/p-" + UUID.randomUUID().toString().substring(0, 8);
+    byte[] event = structured("p-" + subject, subject, "[{\"op\":\"incr\",\"field\":\"n\",\"by\":2}]");
+
+    HttpResponse<String> first = push(event);
+    HttpResponse<String> again = push(event);
+
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+    assertThat(JSON.readTree(first.body()).get("outcome").asText()).isEqualTo("applied");
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(again.body()).get("outcome").asText()).isEqualTo("duplicate");
+    assertThat(fields(subject).get("n").asLong()).isEqualTo(2);
+  }
+
+  @Test
+  void pubSubPush_acknowledgesWhatIsNotAnIntent_andDeadLettersIt() throws Exception {
+    long before = deadLetterCount();
+
+    HttpResponse<String> r = send(push, "POST", "/", Map.of("Content-Type", "application/json"),
+        "{\"not\":\"a push\"".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(r.body()).get("outcome").asText()).isEqualTo("dead-lettered");
+    assertThat(deadLetterCount()).isEqualTo(before + 1);
+  }
+
+  @Test
+  void pubSubPush_refusesAnythingButPost_withProblemJson() throws Exception {
+    HttpResponse<String> r = send(push, "GET", "/", Map.of(), new byte[0]);
+
+    assertThat(r.statusCode()).isEqualTo(405);
+    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+    assertThat(r.headers().firstValue("Allow")).hasValue("POST");
+  }
+
   // ---- the ingress and drain functions -------------------------------------------------------
+
+  @Test
+  void ingress_servesTheSamePaths_behindItsFunctionName() throws Exception {
+    String subject = "user/k-" + UUID.randomUUID().toString().substring(0, 8);
+    publish(structured("k-" + subject, subject, "[{\"op\":\"set\",\"field\":\"email\",\"value\":\"k@example.com\"}]"),
+        Map.of("content-type", "application/cloudevents+json"));
+
+    HttpResponse<String> prefixed = send(ingress, "GET", "/" + INGRESS_SERVICE + "/records/" + subject,
+        signed("get-" + UUID.randomUUID(), new byte[0]), new byte[0]);
+    HttpResponse<String> other = send(ingress, "GET", "/another-function/records/" + subject,
+        signed("get-" + UUID.randomUUID(), new byte[0]), new byte[0]);
+
+    assertThat(prefixed.statusCode()).as(prefixed.body()).isEqualTo(200);
+    assertThat(JSON.readTree(prefixed.body()).get("fields").get("email").asText()).isEqualTo("k@example.com");
+    assertThat(other.statusCode()).isEqualTo(404);
+  }
 
   @Test
   void ingress_appliesASignedChange_andServesTheView() throws Exception {
