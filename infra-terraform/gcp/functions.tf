@@ -5,27 +5,21 @@ locals {
   }
 }
 
-# ---- intent: Pub/Sub -> PubSubIntentFunction (CloudEventsFunction) --------------------------------
+# ---- intent: Pub/Sub push subscription -> PubSubPushIntentFunction -----------------------------
 #
-# DEVIATION from the conventions (see README.md, "Intent delivery"): the intent function is fed by
-# an Eventarc trigger (event_trigger), not by a push subscription of our own with a dead-letter
-# policy. A raw Pub/Sub push body ({"message":...,"subscription":...}, no ce- headers) is
-# refused by java-function-invoker 1.4.1 (and every later release) for a CloudEventsFunction:
-# its conversion of that legacy body to a CloudEvent fails with "Missing required properties:
-# name" and answers 500, so every push would end up dead-lettered. Eventarc instead delivers the
-# binary-mode messagePublished CloudEvent the function expects. Eventarc's subscription cannot be
-# given a dead-letter topic in Terraform; terraform_data.intent_dead_letter_policy below does it
-# with gcloud after the trigger exists.
+# The intents reach the function through our own push subscription (pubsub.tf), not an Eventarc
+# trigger: only a subscription we own can have a dead-letter topic. The function reads the push
+# body itself; java-function-invoker cannot hand a raw push to a CloudEventsFunction.
 resource "google_cloudfunctions2_function" "intent" {
   project     = var.project_id
   location    = var.region
   name        = local.intent_name
-  description = "Syncline ${var.replica_id}: applies write intents published to ${google_pubsub_topic.intents.name} and forwards the changes to the peers."
+  description = "Syncline ${var.replica_id}: applies write intents pushed from ${google_pubsub_topic.intents.name} and forwards the changes to the peers."
   labels      = local.labels
 
   build_config {
     runtime         = "java17"
-    entry_point     = "dev.syncline.gcp.PubSubIntentFunction"
+    entry_point     = "dev.syncline.gcp.PubSubPushIntentFunction"
     service_account = google_service_account.build.id
     source {
       storage_source {
@@ -43,7 +37,7 @@ resource "google_cloudfunctions2_function" "intent" {
     min_instance_count               = var.function_min_instances
     max_instance_count               = var.function_max_instances
     max_instance_request_concurrency = 1
-    # Eventarc in the same project counts as internal traffic.
+    # A push subscription in the same project counts as internal traffic.
     ingress_settings               = "ALLOW_INTERNAL_ONLY"
     all_traffic_on_latest_revision = true
     environment_variables          = local.function_env
@@ -56,16 +50,6 @@ resource "google_cloudfunctions2_function" "intent" {
     }
   }
 
-  event_trigger {
-    trigger_region        = var.region
-    event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
-    pubsub_topic          = google_pubsub_topic.intents.id
-    service_account_email = google_service_account.events.email
-    # A thrown exception (transient failure) makes Pub/Sub redeliver with backoff; an intent that
-    # can never apply is acknowledged and recorded in the dead-letters table by the function.
-    retry_policy = "RETRY_POLICY_RETRY"
-  }
-
   # A function cannot start before its account can read the secret, and cannot be built before
   # the build account has its roles.
   depends_on = [
@@ -76,46 +60,13 @@ resource "google_cloudfunctions2_function" "intent" {
   ]
 }
 
+# The push subscription authenticates as the pusher account; only it may invoke the function.
 resource "google_cloud_run_v2_service_iam_member" "intent_invoker" {
   project  = var.project_id
   location = var.region
   name     = google_cloudfunctions2_function.intent.service_config[0].service
   role     = "roles/run.invoker"
   member   = "serviceAccount:${google_service_account.events.email}"
-}
-
-locals {
-  intent_trigger_id = try(reverse(split("/", google_cloudfunctions2_function.intent.event_trigger[0].trigger))[0], "")
-
-  # Gives the Eventarc-managed subscription what our own push subscription would have had: a
-  # dead-letter topic after 5 failed deliveries, exponential backoff from 10 s to 10 min, 7 days
-  # of retention (the dedupe TTL), and the subscriber role Pub/Sub needs to forward dead letters.
-  intent_dead_letter_setup_command = join(" && ", [
-    "SUB=$(gcloud eventarc triggers describe ${local.intent_trigger_id} --project=${var.project_id} --location=${var.region} --format='value(transport.pubsub.subscription)')",
-    "test -n \"$SUB\"",
-    "gcloud pubsub subscriptions add-iam-policy-binding \"$SUB\" --project=${var.project_id} --member=serviceAccount:${local.pubsub_service_agent} --role=roles/pubsub.subscriber --condition=None",
-    "gcloud pubsub subscriptions update \"$SUB\" --project=${var.project_id} --dead-letter-topic=${google_pubsub_topic.intents_dead_letter.id} --max-delivery-attempts=5 --min-retry-delay=10s --max-retry-delay=600s --message-retention-duration=7d",
-  ])
-}
-
-# Runs again whenever the trigger (and with it Eventarc's subscription) is replaced.
-resource "terraform_data" "intent_dead_letter_policy" {
-  count = var.attach_intent_dead_letter_with_gcloud ? 1 : 0
-
-  triggers_replace = [
-    google_cloudfunctions2_function.intent.event_trigger[0].trigger,
-    google_pubsub_topic.intents_dead_letter.id,
-  ]
-
-  provisioner "local-exec" {
-    interpreter = ["/bin/bash", "-euo", "pipefail", "-c"]
-    command     = local.intent_dead_letter_setup_command
-  }
-
-  depends_on = [
-    google_pubsub_topic_iam_member.dead_letter_publisher,
-    google_pubsub_subscription.intents_dead_letter,
-  ]
 }
 
 # ---- ingress: HTTPS from the peers -> HttpIngressFunction ---------------------------------------

@@ -63,15 +63,15 @@ resource "google_service_account" "scheduler" {
   description  = "Identity of the Cloud Scheduler job that runs the Syncline outbox drain of replica ${var.replica_id}."
 }
 
-# The Eventarc trigger of the intent function pushes with an OIDC token of this account.
+# The intents push subscription calls the intent function with an OIDC token of this account.
 resource "google_service_account" "events" {
   project      = var.project_id
   account_id   = "${local.short}-events"
   display_name = "${local.base} intent trigger"
-  description  = "Identity of the Eventarc trigger that delivers Syncline write intents of replica ${var.replica_id}."
+  description  = "Identity of the Pub/Sub push subscription that delivers Syncline write intents of replica ${var.replica_id}."
 }
 
-# Pub/Sub mints the push's OIDC token as the trigger's account. Projects whose Pub/Sub service
+# Pub/Sub mints the push's OIDC token as the pusher account. Projects whose Pub/Sub service
 # agent was created before 8 April 2021 need this grant explicitly; later ones have it already,
 # and granting it again does no harm.
 resource "google_service_account_iam_member" "pubsub_mints_event_tokens" {

@@ -13,6 +13,7 @@ locals {
 
   intents_topic            = "${local.base}-intents"
   dead_letter_topic        = "${local.base}-intents-dead-letters"
+  intents_subscription     = "${local.base}-intents-push"
   dead_letter_subscription = "${local.base}-intents-dead-letters"
   alerts_topic             = "${local.base}-alerts"
 

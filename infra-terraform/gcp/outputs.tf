@@ -24,7 +24,7 @@ output "intents_topic_name" {
 }
 
 output "intent_dead_letter_topic" {
-  description = "Pub/Sub topic that receives intents after 5 failed deliveries (once the dead-letter policy is attached; see attach_intent_dead_letter_with_gcloud)."
+  description = "Pub/Sub topic that receives intents after 5 failed deliveries."
   value       = google_pubsub_topic.intents_dead_letter.id
 }
 
@@ -33,14 +33,9 @@ output "intent_dead_letter_subscription" {
   value       = google_pubsub_subscription.intents_dead_letter.id
 }
 
-output "intent_trigger" {
-  description = "Eventarc trigger that delivers the intents topic to the intent function; its Pub/Sub subscription is managed by Eventarc."
-  value       = google_cloudfunctions2_function.intent.event_trigger[0].trigger
-}
-
-output "intent_dead_letter_setup_command" {
-  description = "The shell command that gives the Eventarc subscription its dead-letter topic, backoff and retention (run by Terraform when attach_intent_dead_letter_with_gcloud is true; run it yourself otherwise, or after the trigger is recreated outside Terraform)."
-  value       = local.intent_dead_letter_setup_command
+output "intent_subscription" {
+  description = "Pub/Sub push subscription that delivers the intents topic to the intent function (retry policy, dead-letter topic after 5 attempts)."
+  value       = google_pubsub_subscription.intents.id
 }
 
 output "dead_letters_table" {

@@ -6,6 +6,55 @@ resource "google_pubsub_topic" "intents" {
   labels  = local.labels
 }
 
+# Pushes every intent to the intent function. A delivery fails when the function answers
+# anything but 2xx (503 while Bigtable is unavailable) or does not answer within the ack
+# deadline; Pub/Sub then retries with exponential backoff and, after 5 attempts, moves the message
+# to the dead-letter topic. Retention of 7 days matches the dedupe TTL: a redelivery is always
+# recognized as a duplicate.
+resource "google_pubsub_subscription" "intents" {
+  project                    = var.project_id
+  name                       = local.intents_subscription
+  topic                      = google_pubsub_topic.intents.id
+  labels                     = local.labels
+  ack_deadline_seconds       = 60 # the intent function's timeout
+  message_retention_duration = "604800s"
+
+  push_config {
+    push_endpoint = google_cloudfunctions2_function.intent.service_config[0].uri
+    oidc_token {
+      service_account_email = google_service_account.events.email
+    }
+  }
+
+  retry_policy {
+    minimum_backoff = "10s"
+    maximum_backoff = "600s"
+  }
+
+  dead_letter_policy {
+    dead_letter_topic     = google_pubsub_topic.intents_dead_letter.id
+    max_delivery_attempts = 5
+  }
+
+  expiration_policy {
+    ttl = ""
+  }
+
+  depends_on = [
+    google_cloud_run_v2_service_iam_member.intent_invoker,
+    google_pubsub_topic_iam_member.dead_letter_publisher,
+  ]
+}
+
+# Pub/Sub forwards a dead letter as its service agent: it must be able to acknowledge the
+# message on the source subscription.
+resource "google_pubsub_subscription_iam_member" "dead_letter_subscriber" {
+  project      = var.project_id
+  subscription = google_pubsub_subscription.intents.name
+  role         = "roles/pubsub.subscriber"
+  member       = "serviceAccount:${local.pubsub_service_agent}"
+}
+
 # Intents that the intent function failed on max_delivery_attempts (5) times. An intent that can
 # never apply (malformed, schema violation) is acknowledged by the function and lands in the
 # dead-letters TABLE instead; this topic collects deliveries that kept failing (Bigtable down,
@@ -36,7 +85,7 @@ resource "google_pubsub_subscription" "intents_dead_letter" {
 }
 
 # Pub/Sub forwards dead letters as its service agent, which must be allowed to publish to the
-# dead-letter topic (and to acknowledge on the source subscription: see functions.tf).
+# dead-letter topic (and to acknowledge on the source subscription: see above).
 resource "google_pubsub_topic_iam_member" "dead_letter_publisher" {
   project = var.project_id
   topic   = google_pubsub_topic.intents_dead_letter.id

@@ -188,12 +188,6 @@ variable "function_max_instances" {
   }
 }
 
-variable "attach_intent_dead_letter_with_gcloud" {
-  type        = bool
-  default     = true
-  description = "Run gcloud (local-exec, on the machine running terraform apply) to give the Eventarc-managed subscription of the intent trigger a dead-letter topic, retry backoff and 7-day retention; Terraform cannot manage that subscription. Needs gcloud authenticated to the project. If false, run the command in the intent_dead_letter_setup_command output yourself. See README.md, 'Intent delivery'."
-}
-
 # ---- Bigtable ----------------------------------------------------------------------------------
 
 variable "bigtable_zone" {
