@@ -39,6 +39,11 @@ public record AzureConfig(
     if (secrets.isEmpty()) {
       throw SynclineException.configuration("SYNCLINE_SECRETS is required (a Key Vault reference in Azure)");
     }
+    if (secrets.get(0).startsWith("@Microsoft.KeyVault(")) {
+      // App Service passes a reference it could not resolve on as its own text.
+      throw SynclineException.configuration("SYNCLINE_SECRETS is a Key Vault reference that App Service could not resolve: "
+          + "check the app's key_vault_reference_identity_id and that identity's Key Vault Secrets User role on the secret");
+    }
     return new AzureConfig(
         Settings.required(env, "SYNCLINE_REPLICA_ID"),
         Settings.optional(env, "SYNCLINE_STORAGE_CONNECTION"),
