@@ -1,0 +1,74 @@
+package dev.syncline.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The checks catch realistic mistakes in the real modules, not only in the fixtures: each case
+ * copies this folder's modules, changes one line, and expects the check's finding.
+ */
+class MutatedModulesTest {
+
+  private static final Set<String> NOT_MODULES = Set.of("src", "target", "hcl2json", "node_modules", ".build", ".terraform");
+
+  static Stream<Arguments> mutations() {
+    return Stream.of(
+        Arguments.of("aws/functions.tf", "OutboxDrainHandler::handleRequest", "OutboxDrainHandler::handle",
+            Check.PACKAGES, "has no public method handle"),
+        Arguments.of("aws/main.tf", "SYNCLINE_PEERS              =", "SYNCLINE_PEER               =",
+            Check.ENVIRONMENT, "the AWS functions read SYNCLINE_PEERS but it is not set"),
+        Arguments.of("aws/storage.tf", "secret_string = join(\",\", var.signing_secrets)", "secret_string = \"whsec_MDEyMzQ1Njc4OWFiY2RlZjAx\"",
+            Check.SECRETS, "a secret in plain text"),
+        Arguments.of("azure/eventgrid.tf", "storage_blob_dead_letter_destination {", "storage_blob_dead_letter_destination_removed {",
+            Check.TRIGGERS, "no dead-letter destination (storage_blob_dead_letter_destination)"),
+        Arguments.of("gcp/pubsub.tf", "dead_letter_policy {", "dead_letter_policy_removed {",
+            Check.TRIGGERS, "no dead-letter destination (dead_letter_policy.dead_letter_topic)"),
+        Arguments.of("gcp/outputs.tf",
+            "value       = \"https://${var.region}-${var.project_id}.cloudfunctions.net/${local.ingress_name}\"",
+            "value       = google_cloudfunctions2_function.ingress.url",
+            Check.REFERENCES, "dependency cycle"));
+  }
+
+  @ParameterizedTest(name = "{0}: {4}")
+  @MethodSource("mutations")
+  void aOneLineMistake_inARealModule_isFound(String file, String from, String to, Check check, String expected, @TempDir Path copy)
+      throws IOException {
+    copyModules(Validators.INFRA, copy);
+    Path target = copy.resolve(file);
+    String text = Files.readString(target);
+    assertThat(text).as("the line to change is still in " + file).contains(from);
+    Files.writeString(target, text.replace(from, to));
+
+    List<String> findings = Validators.shared().validate(copy).stream()
+        .filter(f -> f.check() == check).map(Finding::toString).toList();
+
+    assertThat(findings).anyMatch(f -> f.contains(expected));
+  }
+
+  private static void copyModules(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      files.filter(p -> p.toString().endsWith(".tf"))
+          .filter(p -> from.relativize(p).getNameCount() > 1 && !NOT_MODULES.contains(from.relativize(p).getName(0).toString()))
+          .forEach(p -> {
+            Path dest = to.resolve(from.relativize(p).toString());
+            try {
+              Files.createDirectories(dest.getParent());
+              Files.copy(p, dest);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+    }
+  }
+}
