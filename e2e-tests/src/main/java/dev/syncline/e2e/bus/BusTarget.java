@@ -4,7 +4,7 @@ import java.io.IOException;
 
 /**
  * How one platform hands an event from its bus to a function: it wraps the structured CloudEvent
- * in the native envelope (EventBridge event, Event Grid CloudEvent, Eventarc Pub/Sub push) and
+ * in the native envelope (EventBridge event, Event Grid CloudEvent, Pub/Sub push request) and
  * invokes the function the way the platform does.
  */
 @FunctionalInterface

@@ -34,7 +34,8 @@ import java.util.Map;
  * 1,024 threads), as a Cloud Run service with a request concurrency above one does.
  *
  * <ul>
- *   <li>{@link #busTarget()} is Eventarc pushing each Pub/Sub message to the intent function;
+ *   <li>{@link #busTarget()} is the Pub/Sub push subscription delivering each message to the
+ *       intent function;
  *   <li>{@link #ingress()} is the ingress function's URL;
  *   <li>{@link #drain()} is Cloud Scheduler calling the drain function.
  * </ul>
@@ -45,12 +46,12 @@ public final class GcpCloud implements Cloud {
   public static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
   /** Cloud Scheduler's default attempt deadline for an HTTP target. */
   static final Duration SCHEDULER_ATTEMPT_DEADLINE = Duration.ofMinutes(3);
-  /** Used for the Eventarc names when the environment names no Bigtable project. */
+  /** Used for the subscription's name when the environment names no Bigtable project. */
   static final String DEFAULT_PROJECT = "syncline-sandbox";
 
   /** The three functions, as Terraform deploys them. */
   enum Function {
-    INTENT("intent", "dev.syncline.gcp.PubSubIntentFunction", "cloudevent"),
+    INTENT("intent", "dev.syncline.gcp.PubSubPushIntentFunction", "http"),
     INGRESS("ingress", "dev.syncline.gcp.HttpIngressFunction", "http"),
     DRAIN("drain", "dev.syncline.gcp.OutboxDrainFunction", "http");
 
@@ -73,7 +74,7 @@ public final class GcpCloud implements Cloud {
   private final CloudSpec spec;
   private final List<ChildProcess> processes;
   private final HttpClient http;
-  private final EventarcPubSubTarget bus;
+  private final PubSubPushTarget bus;
   private final URI ingress;
   private final URI drain;
 
@@ -82,8 +83,8 @@ public final class GcpCloud implements Cloud {
     this.processes = processes;
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     String project = spec.env().getOrDefault("SYNCLINE_BIGTABLE_PROJECT", DEFAULT_PROJECT);
-    this.bus = new EventarcPubSubTarget(http, URI.create("http://127.0.0.1:" + ports.get(Function.INTENT) + "/"), project,
-        region(spec.replicaId()), RetryPolicy.pubSub().maxAge());
+    this.bus = new PubSubPushTarget(http, URI.create("http://127.0.0.1:" + ports.get(Function.INTENT) + "/"), project,
+        spec.replicaId(), RetryPolicy.pubSub().maxAge());
     this.ingress = URI.create("http://127.0.0.1:" + ports.get(Function.INGRESS));
     this.drain = URI.create("http://127.0.0.1:" + ports.get(Function.DRAIN) + "/");
   }
@@ -143,11 +144,6 @@ public final class GcpCloud implements Cloud {
     return env;
   }
 
-  /** {@code gcp-us-east4} runs in {@code us-east4}. */
-  static String region(String replicaId) {
-    return replicaId.startsWith("gcp-") ? replicaId.substring(4) : replicaId;
-  }
-
   @Override
   public String name() {
     return spec.name();
@@ -159,11 +155,12 @@ public final class GcpCloud implements Cloud {
   }
 
   /**
-   * Eventarc's Pub/Sub trigger: each intent is pushed to the intent function as the
-   * {@code google.cloud.pubsub.topic.v1.messagePublished} CloudEvent in binary content mode, the
-   * intent base64 in {@code message.data}; redeliveries keep the message id and carry
+   * The Pub/Sub push subscription: each intent is POSTed to the intent function as the push
+   * request's JSON body ({@code {"message":{...},"subscription":...}}, the intent base64 in
+   * {@code message.data}, no {@code ce-} headers); redeliveries keep the message id and carry
    * {@code deliveryAttempt}. Returns the function's status (2xx acknowledges); throws
-   * {@link IOException} when the function cannot be reached or does not answer within 60 s.
+   * {@link IOException} when the function cannot be reached or does not answer within the 60 s
+   * acknowledgement deadline.
    */
   @Override
   public BusTarget busTarget() {

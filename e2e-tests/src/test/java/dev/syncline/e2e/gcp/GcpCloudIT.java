@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Google Cloud replica hosted as Cloud Functions hosts it, on the Bigtable emulator: intents
- * pushed as Eventarc delivers Pub/Sub messages, reads through the ingress, the scheduled drain.
+ * delivered by a Pub/Sub push subscription, reads through the ingress, the scheduled drain.
  */
 class GcpCloudIT {
 
@@ -128,7 +128,7 @@ class GcpCloudIT {
     // GIVEN an intent for user/42
     byte[] intent = Intents.write("set-" + newId(), "user/42", Intents.ops(Intents.set("email", "ada@example.com")));
 
-    // WHEN Eventarc pushes it to the intent function
+    // WHEN the push subscription delivers it to the intent function
     int status = cloud.busTarget().deliver(intent, 1);
 
     // THEN it is acknowledged and visible through the ingress

@@ -23,26 +23,32 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Eventarc delivering Pub/Sub messages to a CloudEvent function: each intent is the data of one
- * Pub/Sub message, pushed as an HTTP {@code POST} in binary content mode whose body is the
- * {@code google.cloud.pubsub.topic.v1.messagePublished} payload (the push subscription's JSON):
- * {@code message.data} is the base64 structured intent, and {@code ce-id} and {@code ce-time} are
- * the message's id and publish time.
+ * A Pub/Sub push subscription delivering to the intent function, as Terraform configures it
+ * (infra-terraform/gcp, {@code google_pubsub_subscription.intents}): each intent is the data of one
+ * Pub/Sub message, and each delivery is an HTTP {@code POST} with {@code Content-Type:
+ * application/json} whose body is the push request of the Pub/Sub documentation,
+ * <pre>{@code
+ * {"message":{"data":"<base64 intent>","attributes":{"content-type":"application/cloudevents+json"},
+ *             "messageId":"...","message_id":"...","publishTime":"...","publish_time":"..."},
+ *  "subscription":"projects/<project>/subscriptions/syncline-<replica>-intents-push",
+ *  "deliveryAttempt":2}
+ * }</pre>
+ * with no {@code ce-} headers. The OIDC {@code Authorization} header the subscription adds is
+ * omitted: Cloud Run checks it before the request reaches the function, and the function never
+ * reads it.
  *
- * <p>A redelivery is the same message: every attempt of one event carries the same message id and
- * publish time until the function acknowledges it (2xx). Messages are recognised by their bytes,
- * so a second publish of identical bytes while the first is still unacknowledged shares its
- * message; after an acknowledgement the same bytes are a new message, as a new publish would be.
- * From the second attempt on the push body carries {@code deliveryAttempt}, which Pub/Sub sets
- * when the subscription has a dead-letter policy (Terraform gives it one). A message nobody
- * acknowledges is forgotten after the retention of {@code RetryPolicy.pubSub()}, since the bus
- * never delivers it after that.
+ * <p>A redelivery is the same message: every attempt carries the same message id and publish
+ * time until the function acknowledges it (2xx). Messages are recognised by their bytes, so a
+ * second publish of identical bytes while the first is still unacknowledged shares its message;
+ * after an acknowledgement the same bytes are a new message, as a new publish would be. From the
+ * second attempt on the body carries {@code deliveryAttempt}, which Pub/Sub sets because the
+ * subscription has a dead-letter policy (the API reference counts a first delivery as 1; the
+ * function does not read the field). A message nobody acknowledges is forgotten after the
+ * retention of {@code RetryPolicy.pubSub()}, since the bus never delivers it after that.
  */
-final class EventarcPubSubTarget implements BusTarget {
+final class PubSubPushTarget implements BusTarget {
 
-  static final String EVENT_TYPE = "google.cloud.pubsub.topic.v1.messagePublished";
-  static final String TOPIC = "syncline-intents";
-  /** How long one push may take before it counts as failed, as an expired acknowledgement deadline does. */
+  /** How long one push may take before it counts as failed, as the subscription's acknowledgement deadline (60 s). */
   static final Duration ACK_DEADLINE = Duration.ofSeconds(60);
 
   private static final DateTimeFormatter RFC3339_MILLIS =
@@ -53,7 +59,6 @@ final class EventarcPubSubTarget implements BusTarget {
 
   private final HttpClient http;
   private final URI function;
-  private final String source;
   private final String subscription;
   private final long retentionNanos;
   private final Map<String, Message> unacknowledged = new ConcurrentHashMap<>();
@@ -64,15 +69,15 @@ final class EventarcPubSubTarget implements BusTarget {
   /**
    * @param http the client every push goes through
    * @param function the intent function's URL, such as {@code http://127.0.0.1:8081/}
-   * @param project the Google Cloud project of the topic and subscription
-   * @param region the trigger's region, part of the Eventarc subscription's name
+   * @param project the Google Cloud project of the subscription
+   * @param replicaId the replica, part of the subscription's name as Terraform gives it
+   *     ({@code syncline-<replicaId>-intents-push})
    * @param retention how long Pub/Sub keeps an unacknowledged message
    */
-  EventarcPubSubTarget(HttpClient http, URI function, String project, String region, Duration retention) {
+  PubSubPushTarget(HttpClient http, URI function, String project, String replicaId, Duration retention) {
     this.http = http;
     this.function = function;
-    this.source = "//pubsub.googleapis.com/projects/" + project + "/topics/" + TOPIC;
-    this.subscription = "projects/" + project + "/subscriptions/eventarc-" + region + "-" + TOPIC + "-sub-001";
+    this.subscription = "projects/" + project + "/subscriptions/syncline-" + replicaId + "-intents-push";
     this.retentionNanos = retention.toNanos();
   }
 
@@ -86,11 +91,6 @@ final class EventarcPubSubTarget implements BusTarget {
     Message message = unacknowledged.computeIfAbsent(key, k -> publish());
     HttpRequest request = HttpRequest.newBuilder(function)
         .timeout(ACK_DEADLINE)
-        .header("ce-id", message.id())
-        .header("ce-source", source)
-        .header("ce-type", EVENT_TYPE)
-        .header("ce-specversion", "1.0")
-        .header("ce-time", message.publishTime())
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(pushBody(cloudEvent, message, attempt)))
         .build();
@@ -107,12 +107,12 @@ final class EventarcPubSubTarget implements BusTarget {
     return status;
   }
 
-  /** The subscription's push body, field for field as Eventarc sends it. */
+  /** The push request's body, field for field as the Pub/Sub documentation shows it. */
   private byte[] pushBody(byte[] cloudEvent, Message message, int attempt) {
     ObjectNode body = Http.JSON.createObjectNode();
     ObjectNode m = body.putObject("message");
     m.put("data", Base64.getEncoder().encodeToString(cloudEvent));
-    m.putObject("attributes").put("content-type", "application/cloudevents+json");
+    m.putObject("attributes").put("content-type", "application/cloudevents+json"); // as the publisher sets it
     m.put("messageId", message.id())
         .put("message_id", message.id())
         .put("publishTime", message.publishTime())
