@@ -29,10 +29,14 @@ function expressions(node, out) {
 // The interpolations "${...}" of a template string, each as its own expression. hcl2json's
 // getReferencesInExpression re-reads a whole string as a quoted template, which fails when the
 // literal text around the interpolations holds double quotes (monitoring filters do); the
-// interpolations alone parse. Quoted strings inside an interpolation are skipped over.
+// interpolations alone parse. Quoted strings inside an interpolation are skipped over, and so is
+// the escape $${, which is literal text.
 function interpolations(template) {
   const found = [];
   for (let start = template.indexOf('${'); start >= 0; start = template.indexOf('${', start + 2)) {
+    if (start > 0 && template[start - 1] === '$') {
+      continue; // $${ is an escaped, literal ${
+    }
     let depth = 0;
     let quoted = false;
     for (let i = start + 1; i < template.length; i++) {

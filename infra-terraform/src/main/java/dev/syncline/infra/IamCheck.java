@@ -34,7 +34,12 @@ final class IamCheck implements Validator.ModuleCheck {
   @Override
   public void check(TfTree tree, TfModule m, List<Finding> findings) {
     for (TfModule.Block doc : m.ofType("data.aws_iam_policy_document")) {
-      for (JsonNode statement : doc.body().path("statement")) {
+      List<JsonNode> statements = new ArrayList<>();
+      doc.body().path("statement").forEach(statements::add);
+      for (JsonNode dynamic : doc.body().path("dynamic").path("statement")) {
+        dynamic.path("content").forEach(statements::add);
+      }
+      for (JsonNode statement : statements) {
         for (String field : List.of("actions", "not_actions")) {
           for (JsonNode action : statement.path(field)) {
             if (action.asText().contains("*")) {
@@ -43,8 +48,11 @@ final class IamCheck implements Validator.ModuleCheck {
           }
         }
         for (JsonNode resource : statement.path("resources")) {
-          if (resource.asText().equals("*")) {
+          String arn = resource.asText();
+          if (arn.equals("*")) {
             findings.add(new Finding(Check.IAM, m.where(doc), "a statement on every resource (\"*\"); name the ARNs"));
+          } else if (arn.contains("*") && !logStreams(m, arn)) {
+            findings.add(new Finding(Check.IAM, m.where(doc), "a wildcard in the resource " + arn + "; name the ARN"));
           }
         }
         if (statement.has("not_resources")) {
@@ -113,6 +121,12 @@ final class IamCheck implements Validator.ModuleCheck {
       }
     }
     return false;
+  }
+
+  /** {@code <log group ARN>:*}, the log streams of one log group: the one wildcard allowed. */
+  private static boolean logStreams(TfModule m, String arn) {
+    return arn.endsWith(":*") && arn.indexOf('*') == arn.length() - 1
+        && m.refs(arn).stream().anyMatch(r -> r.startsWith("aws_cloudwatch_log_group."));
   }
 
   private static boolean fromDocument(TfModule m, TfModule.Block b, JsonNode policy) {

@@ -3,8 +3,11 @@ package dev.syncline.infra;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.syncline.infra.FunctionPackages.Cloud;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -32,6 +35,13 @@ final class PackageCheck implements Validator.ModuleCheck {
       "com.google.cloud.functions.BackgroundFunction",
       "com.google.cloud.functions.RawBackgroundFunction",
       "com.google.cloud.functions.TypedFunction");
+
+  /** The function resource that marks a module as deploying that cloud's package. */
+  private static final Map<Cloud, String> CLOUD_RESOURCES = Map.of(
+      Cloud.AWS, "aws_lambda_function",
+      Cloud.AZURE, "azurerm_linux_function_app",
+      Cloud.GCP, "google_cloudfunctions2_function");
+  private static final Pattern LOCAL = Pattern.compile("\\$\\{local\\.([A-Za-z0-9_-]+)}");
 
   private final FunctionPackages packages;
 
@@ -95,7 +105,7 @@ final class PackageCheck implements Validator.ModuleCheck {
       }
       Set<String> names = new LinkedHashSet<>();
       TfModule.walk(b.body(), "", (path, s) -> {
-        Matcher fn = AZURE_FUNCTION.matcher(s);
+        Matcher fn = AZURE_FUNCTION.matcher(withStringLocals(m, s));
         while (fn.find()) {
           names.add(fn.group(1));
         }
@@ -112,6 +122,18 @@ final class PackageCheck implements Validator.ModuleCheck {
     }
   }
 
+  /** The text with every {@code ${local.x}} whose local is a plain string replaced by that string. */
+  private static String withStringLocals(TfModule m, String s) {
+    Matcher l = LOCAL.matcher(s);
+    StringBuilder out = new StringBuilder();
+    while (l.find()) {
+      TfModule.Block local = m.locals.get("local." + l.group(1));
+      boolean plain = local != null && local.body().isTextual() && !local.body().asText().contains("${");
+      l.appendReplacement(out, Matcher.quoteReplacement(plain ? local.body().asText() : l.group()));
+    }
+    return l.appendTail(out).toString();
+  }
+
   private static boolean hasBinding(JsonNode functionJson, String type) {
     for (JsonNode binding : functionJson.path("bindings")) {
       if (type.equals(binding.path("type").asText())) {
@@ -121,15 +143,29 @@ final class PackageCheck implements Validator.ModuleCheck {
     return false;
   }
 
-  private static void packagePaths(TfModule m, List<Finding> findings) {
+  /**
+   * Build outputs named under {@code path.module} exist, and are the very package the handlers
+   * were checked in (a module could point at another jar than the one holding its handlers).
+   */
+  private void packagePaths(TfModule m, List<Finding> findings) {
+    List<Path> checked = new ArrayList<>();
+    CLOUD_RESOURCES.forEach((cloud, type) -> {
+      if (!m.ofType(type).isEmpty()) {
+        checked.add(packages.path(cloud).toAbsolutePath().normalize());
+      }
+    });
     for (var blocks : List.of(m.locals, m.resources)) {
       for (TfModule.Block b : blocks.values()) {
         TfModule.walk(b.body(), "", (path, s) -> {
           Matcher p = MODULE_PATH.matcher(s);
           while (p.find()) {
-            if (!Files.exists(m.dir.resolve(p.group(1)).normalize())) {
+            Path deployed = m.dir.resolve(p.group(1)).toAbsolutePath().normalize();
+            if (!Files.exists(deployed)) {
               findings.add(new Finding(Check.PACKAGES, m.where(b),
                   "the package " + p.group(1) + " does not exist: build it first (mvn -B -ntp -DskipTests package)"));
+            } else if (!checked.contains(deployed)) {
+              findings.add(new Finding(Check.PACKAGES, m.where(b),
+                  "deploys " + p.group(1) + ", but the handlers were checked in " + checked + ": deploy the package that holds them"));
             }
           }
         });

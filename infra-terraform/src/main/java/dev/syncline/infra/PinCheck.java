@@ -43,7 +43,7 @@ final class PinCheck implements Validator.ModuleCheck {
     });
     for (String address : m.resources.keySet()) {
       String type = TfModule.typeOf(address);
-      String provider = type.substring(0, type.indexOf('_'));
+      String provider = type.contains("_") ? type.substring(0, type.indexOf('_')) : type;
       if (!BUILT_IN.contains(provider) && !required.containsKey(provider)) {
         findings.add(new Finding(Check.PINS, m.name + ": " + address, "provider " + provider + " is not in required_providers"));
       }

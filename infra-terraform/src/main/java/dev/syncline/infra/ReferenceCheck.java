@@ -51,7 +51,7 @@ final class ReferenceCheck implements Validator.ModuleCheck {
   }
 
   private static boolean ignored(TfModule.Block b, String path) {
-    return path.startsWith("lifecycle")
+    return path.matches("lifecycle(\\[\\d+])?\\.ignore_changes.*")
         || (b.address().startsWith("module.") && path.startsWith("providers"))
         || (b.address().startsWith("var.") && path.equals("type"));
   }
@@ -206,6 +206,9 @@ final class ReferenceCheck implements Validator.ModuleCheck {
         }
         String childPrefix = prefix + call.address() + ".";
         call.body().fields().forEachRemaining(arg -> {
+          if (CALL_META.contains(arg.getKey())) {
+            return;
+          }
           Set<String> to = edges.computeIfAbsent(childPrefix + "var." + arg.getKey(), k -> new LinkedHashSet<>());
           for (String ref : m.refsIn(arg.getValue())) {
             String target = target(m, prefix, ref);
@@ -215,6 +218,26 @@ final class ReferenceCheck implements Validator.ModuleCheck {
           }
         });
         add(child, childPrefix, depth + 1);
+        // module.x as a whole (depends_on = [module.x]) waits for every node of x.
+        Set<String> whole = edges.computeIfAbsent(prefix + call.address(), k -> new LinkedHashSet<>());
+        edges.keySet().stream().filter(n -> n.startsWith(childPrefix)).forEach(whole::add);
+        // A call's depends_on, count and for_each hold back every node of the child.
+        Set<String> heldBy = new LinkedHashSet<>();
+        for (String meta : List.of("depends_on", "count", "for_each")) {
+          for (String ref : m.refsIn(call.body().path(meta))) {
+            String target = target(m, prefix, ref);
+            if (target != null) {
+              heldBy.add(target);
+            }
+          }
+        }
+        if (!heldBy.isEmpty()) {
+          edges.forEach((node, to) -> {
+            if (node.startsWith(childPrefix)) {
+              heldBy.stream().filter(h -> !h.startsWith(childPrefix)).forEach(to::add);
+            }
+          });
+        }
       }
     }
 

@@ -1,6 +1,7 @@
 package dev.syncline.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +24,9 @@ final class SecretCheck implements Validator.ModuleCheck {
       "aws_secretsmanager_secret_version", List.of("secret_string", "secret_binary"),
       "azurerm_key_vault_secret", List.of("value"),
       "google_secret_manager_secret_version", List.of("secret_data"));
+  /** Generated secrets: random values meant to be kept. */
+  private static final Set<String> RANDOM_SECRETS = Set.of(
+      "random_password.result", "random_bytes.base64", "random_bytes.hex", "random_string.result");
 
   @Override
   public void check(TfTree tree, TfModule m, List<Finding> findings) {
@@ -77,18 +81,34 @@ final class SecretCheck implements Validator.ModuleCheck {
     }
   }
 
+  /**
+   * Whether a value carries a secret: it reads a sensitive variable, a secret store's value (a
+   * resource's or a data source's), or a generated random secret, directly or through locals.
+   */
   private static boolean carriesSecret(TfModule m, JsonNode value) {
-    for (String v : m.variablesIn(value)) {
-      TfModule.Block var = m.variables.get(v);
-      if (var != null && var.body().path("sensitive").asBoolean(false)) {
-        return true;
-      }
-    }
+    return carriesSecret(m, value, new HashSet<>());
+  }
+
+  private static boolean carriesSecret(TfModule m, JsonNode value, Set<String> seenLocals) {
     for (String ref : m.refsIn(value)) {
-      String[] parts = ref.split("\\.");
-      List<String> attributes = SECRET_VALUES.get(parts[0]);
-      if (attributes != null && parts.length > 2 && attributes.contains(parts[parts.length - 1])) {
-        return true;
+      String address = TfModule.address(ref);
+      if (address.startsWith("var.")) {
+        TfModule.Block var = m.variables.get(address);
+        if (var != null && var.body().path("sensitive").asBoolean(false)) {
+          return true;
+        }
+      } else if (address.startsWith("local.")) {
+        TfModule.Block local = m.locals.get(address);
+        if (local != null && seenLocals.add(address) && carriesSecret(m, local.body(), seenLocals)) {
+          return true;
+        }
+      } else if (address.contains(".")) {
+        String[] parts = ref.split("\\.");
+        String attribute = parts[parts.length - 1];
+        List<String> attributes = SECRET_VALUES.getOrDefault(TfModule.typeOf(address), List.of());
+        if (attributes.contains(attribute) || RANDOM_SECRETS.contains(TfModule.typeOf(address) + "." + attribute)) {
+          return true;
+        }
       }
     }
     return false;

@@ -18,7 +18,8 @@ class ChecksTest {
   static Stream<Arguments> cases() {
     return Stream.of(
         Arguments.of("references", Check.REFERENCES, List.of(
-            "undeclared local local.queu", "undeclared resource aws_sqs_queue.dead_letter")),
+            "undeclared local local.queu", "undeclared resource aws_sqs_queue.dead_letter",
+            "undeclared variable var.name_prefx (at lifecycle[0].precondition[0].condition)")),
         Arguments.of("references-modules", Check.REFERENCES, List.of(
             "has no variable replica", "the required variable replica_id", "has no output replica",
             "../missing holds no Terraform module")),
@@ -36,14 +37,15 @@ class ChecksTest {
             "the GCP functions never read SYNCLINE_DYNAMODB_ENDPOINT")),
         Arguments.of("triggers", Check.TRIGGERS, List.of(
             "aws_cloudwatch_event_target.intent (main.tf): no dead-letter destination",
-            "no alarm covers its dead-letter destination [google_pubsub_topic.dead_letters]",
+            "no alarm watches its dead-letter destination [google_pubsub_topic.dead_letters]",
             "google_cloud_scheduler_job.drain (main.tf): no retry policy",
-            "it has no dead-letter destination, so an alarm must reference it",
+            "it has no dead-letter destination, so an alarm must watch it",
             "an event_trigger's Pub/Sub subscription cannot be given a dead-letter topic")),
         Arguments.of("secrets", Check.SECRETS, List.of(
             "a secret in plain text at secret_string", "secret_string must come from a sensitive variable",
             "must be a Key Vault reference", "SYNCLINE_SECRETS puts a secret into the environment",
-            "output.secret_arn (main.tf): it carries a secret")),
+            "output.secret_arn (main.tf): it carries a secret",
+            "azurerm_linux_function_app.other (main.tf): WEBHOOK_KEY puts a secret into the environment")),
         Arguments.of("pins", Check.PINS, List.of(
             "no terraform { required_version", "provider aws must be pinned to one version",
             "provider random is not in required_providers", "provider.google")),
@@ -56,7 +58,8 @@ class ChecksTest {
             "aws_iam_role_policy.tables (main.tf): write its policy as a data.aws_iam_policy_document",
             "an AWS managed policy grants wildcards", "not a resource group or subscription",
             "roles/bigtable.user granted project-wide",
-            "google_project_iam_member.runtime (main.tf): roles/storage.objectAdmin granted project-wide")));
+            "google_project_iam_member.runtime (main.tf): roles/storage.objectAdmin granted project-wide",
+            "a wildcard in the resource arn:aws:dynamodb:*:*:table/${statement.value}")));
   }
 
   @ParameterizedTest(name = "{0}")
