@@ -157,8 +157,8 @@ public final class GcpCloud implements Cloud {
   /**
    * The Pub/Sub push subscription: each intent is POSTed to the intent function as the push
    * request's JSON body ({@code {"message":{...},"subscription":...}}, the intent base64 in
-   * {@code message.data}, no {@code ce-} headers); redeliveries keep the message id and carry
-   * {@code deliveryAttempt}. Returns the function's status (2xx acknowledges); throws
+   * {@code message.data}, no {@code ce-} headers); redeliveries keep the message id, and every
+   * delivery carries its {@code deliveryAttempt}, from 1. Returns the function's status (2xx acknowledges); throws
    * {@link IOException} when the function cannot be reached or does not answer within the 60 s
    * acknowledgement deadline.
    */

@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {"message":{"data":"<base64 intent>","attributes":{"content-type":"application/cloudevents+json"},
  *             "messageId":"...","message_id":"...","publishTime":"...","publish_time":"..."},
  *  "subscription":"projects/<project>/subscriptions/syncline-<replica>-intents-push",
- *  "deliveryAttempt":2}
+ *  "deliveryAttempt":1}
  * }</pre>
  * with no {@code ce-} headers. The OIDC {@code Authorization} header the subscription adds is
  * omitted: Cloud Run checks it before the request reaches the function, and the function never
@@ -40,10 +40,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A redelivery is the same message: every attempt carries the same message id and publish
  * time until the function acknowledges it (2xx). Messages are recognised by their bytes, so a
  * second publish of identical bytes while the first is still unacknowledged shares its message;
- * after an acknowledgement the same bytes are a new message, as a new publish would be. From the
- * second attempt on the body carries {@code deliveryAttempt}, which Pub/Sub sets because the
- * subscription has a dead-letter policy (the API reference counts a first delivery as 1; the
- * function does not read the field). A message nobody acknowledges is forgotten after the
+ * after an acknowledgement the same bytes are a new message, as a new publish would be. Every
+ * attempt carries {@code deliveryAttempt}, which Pub/Sub sets because the subscription has a
+ * dead-letter policy; it counts the first delivery as 1 (the function does not read it). A message nobody acknowledges is forgotten after the
  * retention of {@code RetryPolicy.pubSub()}, since the bus never delivers it after that.
  */
 final class PubSubPushTarget implements BusTarget {
@@ -118,9 +117,7 @@ final class PubSubPushTarget implements BusTarget {
         .put("publishTime", message.publishTime())
         .put("publish_time", message.publishTime());
     body.put("subscription", subscription);
-    if (attempt > 1) {
-      body.put("deliveryAttempt", attempt);
-    }
+    body.put("deliveryAttempt", attempt);
     try {
       return Http.JSON.writeValueAsBytes(body);
     } catch (JsonProcessingException e) {

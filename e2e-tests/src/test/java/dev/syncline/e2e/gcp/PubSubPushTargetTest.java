@@ -93,9 +93,10 @@ class PubSubPushTargetTest {
     assertThat(push.method()).isEqualTo("POST");
     assertThat(push.headers()).containsEntry("content-type", "application/json");
     assertThat(push.headers().keySet()).noneMatch(name -> name.startsWith("ce-"));
-    // ... whose body is the message and the subscription, and no delivery attempt yet
+    // ... whose body is the message, the subscription, and the first delivery attempt
     JsonNode body = push.body();
-    assertThat(fieldNames(body)).containsExactlyInAnyOrder("message", "subscription");
+    assertThat(fieldNames(body)).containsExactlyInAnyOrder("message", "subscription", "deliveryAttempt");
+    assertThat(body.get("deliveryAttempt").asInt()).isEqualTo(1);
     assertThat(body.get("subscription").asText()).isEqualTo(SUBSCRIPTION);
     JsonNode message = body.get("message");
     assertThat(fieldNames(message))
@@ -122,13 +123,13 @@ class PubSubPushTargetTest {
     // WHEN the bus delivers it a third time
     int status = target.deliver(intent, 3);
 
-    // THEN every attempt is the same message, and from the second on it carries its attempt
+    // THEN every attempt is the same message, and each carries its attempt
     assertThat(status).isEqualTo(200);
     Push third = next();
     assertThat(second.body().get("message")).isEqualTo(first.body().get("message"));
     assertThat(third.body().get("message")).isEqualTo(first.body().get("message"));
     assertThat(third.body().get("subscription")).isEqualTo(first.body().get("subscription"));
-    assertThat(first.body().has("deliveryAttempt")).isFalse();
+    assertThat(first.body().get("deliveryAttempt").asInt()).isEqualTo(1);
     assertThat(second.body().get("deliveryAttempt").isInt()).isTrue();
     assertThat(second.body().get("deliveryAttempt").asInt()).isEqualTo(2);
     assertThat(third.body().get("deliveryAttempt").asInt()).isEqualTo(3);
