@@ -35,13 +35,17 @@ final class ReferenceCheck implements Validator.ModuleCheck {
           return;
         }
         for (String ref : m.refs(s)) {
-          String problem = unresolved(tree, m, ref, providerNames);
+          String problem = outOfScope(b, ref);
+          if (problem == null) {
+            problem = unresolved(tree, m, ref, providerNames);
+          }
           if (problem != null) {
             findings.add(new Finding(Check.REFERENCES, m.where(b), problem + " (at " + path + ")"));
           }
         }
       });
     }
+    m.duplicates.forEach(d -> findings.add(new Finding(Check.REFERENCES, m.name, d)));
     validationsReadOnlyTheirVariable(m, findings);
     moduleCalls(tree, m, findings);
     String cycle = new Graph(tree).cycleFrom(m);
@@ -54,6 +58,17 @@ final class ReferenceCheck implements Validator.ModuleCheck {
     return path.matches("lifecycle(\\[\\d+])?\\.ignore_changes.*")
         || (b.address().startsWith("module.") && path.startsWith("providers"))
         || (b.address().startsWith("var.") && path.equals("type"));
+  }
+
+  /** {@code each.} only where the block has {@code for_each}, {@code count.} only where it has {@code count}. */
+  private static String outOfScope(TfModule.Block b, String ref) {
+    if (ref.startsWith("each.") && !b.body().has("for_each")) {
+      return ref + " in a block without for_each";
+    }
+    if (ref.startsWith("count.") && !b.body().has("count")) {
+      return ref + " in a block without count";
+    }
+    return null;
   }
 
   private static Set<String> providerNames(TfModule m) {

@@ -42,6 +42,9 @@ public final class TfModule {
   /** Names a {@code dynamic} block's content may use as its iterator. */
   public final Set<String> iterators = new HashSet<>();
 
+  /** Addresses declared more than once, described. */
+  public final List<String> duplicates = new ArrayList<>();
+
   private final Map<String, List<String>> references = new LinkedHashMap<>();
 
   public TfModule(Path dir, String name, List<TfFile> files) {
@@ -54,7 +57,7 @@ public final class TfModule {
       named(b.path("output"), "output.", f.path(), outputs);
       named(b.path("module"), "module.", f.path(), modules);
       for (JsonNode locs : b.path("locals")) {
-        locs.fields().forEachRemaining(e -> locals.put("local." + e.getKey(), new Block("local." + e.getKey(), f.path(), e.getValue())));
+        locs.fields().forEachRemaining(e -> declare(locals, new Block("local." + e.getKey(), f.path(), e.getValue()), 1));
       }
       typed(b.path("resource"), "", f.path());
       typed(b.path("data"), "data.", f.path());
@@ -70,15 +73,24 @@ public final class TfModule {
     }
   }
 
-  private static void named(JsonNode section, String prefix, Path file, Map<String, Block> into) {
-    section.fields().forEachRemaining(e -> into.put(prefix + e.getKey(), new Block(prefix + e.getKey(), file, e.getValue().get(0))));
+  private void named(JsonNode section, String prefix, Path file, Map<String, Block> into) {
+    section.fields().forEachRemaining(e -> declare(into, new Block(prefix + e.getKey(), file, e.getValue().get(0)), e.getValue().size()));
   }
 
   private void typed(JsonNode section, String prefix, Path file) {
     section.fields().forEachRemaining(type -> type.getValue().fields().forEachRemaining(n -> {
       String address = prefix + type.getKey() + "." + n.getKey();
-      resources.put(address, new Block(address, file, n.getValue().get(0)));
+      declare(resources, new Block(address, file, n.getValue().get(0)), n.getValue().size());
     }));
+  }
+
+  /** Keeps the first declaration of an address and remembers any other: Terraform refuses them. */
+  private void declare(Map<String, Block> into, Block block, int timesInFile) {
+    Block first = into.putIfAbsent(block.address(), block);
+    if (first != null || timesInFile > 1) {
+      duplicates.add((first != null ? first : block).file().getFileName() + " and " + block.file().getFileName()
+          + " both declare " + block.address());
+    }
   }
 
   private void collectIterators(JsonNode node) {

@@ -19,7 +19,8 @@ class ChecksTest {
     return Stream.of(
         Arguments.of("references", Check.REFERENCES, List.of(
             "undeclared local local.queu", "undeclared resource aws_sqs_queue.dead_letter",
-            "undeclared variable var.name_prefx (at lifecycle[0].precondition[0].condition)")),
+            "undeclared variable var.name_prefx (at lifecycle[0].precondition[0].condition)",
+            "each.key in a block without for_each", "main.tf and main.tf both declare output.queue_url")),
         Arguments.of("references-modules", Check.REFERENCES, List.of(
             "has no variable replica", "the required variable replica_id", "has no output replica",
             "../missing holds no Terraform module")),
