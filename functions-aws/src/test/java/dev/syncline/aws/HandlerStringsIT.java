@@ -50,6 +50,9 @@ class HandlerStringsIT {
       // The jar carries what the handlers need at runtime, including the SDK's HTTP client SPI.
       assertThat(loader.getResource("META-INF/services/software.amazon.awssdk.http.SdkHttpService")).isNotNull();
       assertThat(loader.getResource("software/amazon/awssdk/http/apache/ApacheHttpClient.class")).isNull();
+      // ... and an SLF4J provider with its settings, or the functions' own log lines are dropped.
+      assertThat(loader.getResource("META-INF/services/org.slf4j.spi.SLF4JServiceProvider")).isNotNull();
+      assertThat(loader.getResource("simplelogger.properties")).isNotNull();
       assertThat(loader.getResource("software/amazon/awssdk/http/nio/netty/NettyNioAsyncHttpClient.class")).isNull();
     }
   }
