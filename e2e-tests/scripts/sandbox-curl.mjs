@@ -26,7 +26,9 @@ const body = file ? readFileSync(file) : Buffer.alloc(0);
 const id = file ? JSON.parse(body.toString('utf8')).id : `curl-${randomUUID()}`;
 const timestamp = Math.floor(Date.now() / 1000).toString();
 const key = Buffer.from(endpoints.secret.replace(/^whsec_/, ''), 'base64');
-const signature = createHmac('sha256', key).update(`${id}.${timestamp}.`).update(body).digest('base64');
+// DESIGN §6: a POST signs its body; a GET signs "GET <path-and-query>", the request target as sent.
+const payload = method === 'GET' ? Buffer.from(`GET ${new URL(path, target.ingress).pathname}${new URL(path, target.ingress).search}`) : body;
+const signature = createHmac('sha256', key).update(`${id}.${timestamp}.`).update(payload).digest('base64');
 const headers = { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}` };
 if (file) {
   headers['content-type'] = 'application/cloudevents+json';

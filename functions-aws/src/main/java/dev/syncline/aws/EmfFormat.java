@@ -1,6 +1,6 @@
 package dev.syncline.aws;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.syncline.core.metrics.LogLineMetrics;
 import dev.syncline.core.metrics.Signal;
@@ -21,11 +21,9 @@ public final class EmfFormat implements LogLineMetrics.LineFormat {
   /** The CloudWatch namespace of every Syncline metric. */
   public static final String NAMESPACE = "Syncline";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @Override
   public String line(String replicaId, Signal signal, long value, long epochMillis) {
-    ObjectNode root = JSON.createObjectNode();
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
     ObjectNode aws = root.putObject("_aws");
     aws.put("Timestamp", epochMillis);
     ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();

@@ -3,9 +3,11 @@ package dev.syncline.aws;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.syncline.core.IntentDelivery;
 import dev.syncline.core.Replica;
+import dev.syncline.core.SynclineException;
+import dev.syncline.core.json.Json;
+import io.cloudevents.CloudEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,7 +23,6 @@ import java.nio.charset.StandardCharsets;
  */
 public final class EventBridgeIntentHandler implements RequestStreamHandler {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final Replica replica;
 
   /** Used by Lambda: the container's replica, configured from the environment. */
@@ -37,17 +38,30 @@ public final class EventBridgeIntentHandler implements RequestStreamHandler {
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
     byte[] envelope = input.readAllBytes();
     IntentDelivery intents = (replica != null ? replica : AwsReplica.shared()).intents;
-    IntentDelivery.Result result = intents.deliverStructured(detailOf(envelope));
+    IntentDelivery.Result result = deliver(intents, envelope);
     output.write(("{\"result\":\"" + result.name().toLowerCase(java.util.Locale.ROOT) + "\"}").getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The envelope's {@code detail} as bytes, or the envelope itself if it has none (dead-lettered). */
-  private static byte[] detailOf(byte[] envelope) {
+  /**
+   * Delivers the envelope's {@code detail}, read with the core's JSON configuration (exact
+   * decimals, no duplicate keys); an envelope without one is dead-lettered with its bytes.
+   */
+  private static IntentDelivery.Result deliver(IntentDelivery intents, byte[] envelope) {
+    JsonNode detail;
     try {
-      JsonNode detail = JSON.readTree(envelope).get("detail");
-      return detail != null && detail.isObject() ? JSON.writeValueAsBytes(detail) : envelope;
-    } catch (IOException e) {
-      return envelope;
+      detail = Json.parse(envelope, "EventBridge envelope").get("detail");
+    } catch (SynclineException malformed) {
+      return intents.deliverStructured(envelope);
     }
+    if (detail == null || !detail.isObject()) {
+      return intents.deliverStructured(envelope);
+    }
+    CloudEvent event;
+    try {
+      event = Json.readCloudEvent(detail);
+    } catch (SynclineException malformed) {
+      return intents.deliverStructured(Json.write(detail));
+    }
+    return intents.deliver(event, envelope);
   }
 }

@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The three Lambda handlers on real envelopes, against DynamoDB as emulated by dynalite. */
 class AwsHandlersTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = dev.syncline.core.json.Json.newMapper();
   private static final String SECRET = "whsec_" + Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
   private static final long NOW = 1_764_158_400_000L;
 
@@ -98,12 +98,17 @@ class AwsHandlersTest {
         "webhook-signature", WebhookSignature.sign(secret, id, ts, body));
   }
 
+  /** A GET is signed over {@code GET <path-and-query>} (DESIGN section 6). */
+  private Map<String, String> signedGet(String path) {
+    return signed("get-" + path, ("GET " + path).getBytes(StandardCharsets.UTF_8), SECRET);
+  }
+
   private int deadLetterCount() {
     return dynalite.client.scan(b -> b.tableName(deadLettersTable)).count();
   }
 
   private JsonNode view(String subject) throws Exception {
-    APIGatewayV2HTTPResponse r = http("GET", "/records/" + subject, signed("get-" + subject, new byte[0], SECRET), new byte[0], false);
+    APIGatewayV2HTTPResponse r = http("GET", "/records/" + subject, signedGet("/records/" + subject), new byte[0], false);
     assertThat(r.getStatusCode()).isEqualTo(200);
     return JSON.readTree(r.getBody());
   }
@@ -115,6 +120,20 @@ class AwsHandlersTest {
     JsonNode view = view("user/42");
     assertThat(view.get("fields").get("email").asText()).isEqualTo("ada@example.com");
     assertThat(view.get("fields").get("logins").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void eventBridge_keepsDecimalsExact_fromTheEnvelopesDetail() throws Exception {
+    // GIVEN an envelope whose intent sets a price with more digits than a double holds
+    String envelope = new String(sampleEnvelope(), StandardCharsets.UTF_8);
+    String priced = envelope.replaceFirst("\"ops\"\\s*:\\s*\\[",
+        "\"ops\":[{\"op\":\"set\",\"field\":\"price\",\"value\":19.990000000000000000001},");
+    assertThat(priced).isNotEqualTo(envelope);
+    // WHEN it is handled
+    assertThat(intent(priced.getBytes(StandardCharsets.UTF_8))).isEqualTo("applied");
+    // THEN the view shows the very number sent
+    APIGatewayV2HTTPResponse r = http("GET", "/records/user/42", signedGet("/records/user/42"), new byte[0], false);
+    assertThat(r.getBody()).contains("\"price\":19.990000000000000000001");
   }
 
   @Test
@@ -132,7 +151,7 @@ class AwsHandlersTest {
 
     assertThat(intent(JSON.writeValueAsBytes(envelope))).isEqualTo("dead_lettered");
     assertThat(deadLetterCount()).isEqualTo(1);
-    assertThat(http("GET", "/records/user/42", signed("g", new byte[0], SECRET), new byte[0], false).getStatusCode()).isEqualTo(404);
+    assertThat(http("GET", "/records/user/42", signedGet("/records/user/42"), new byte[0], false).getStatusCode()).isEqualTo(404);
   }
 
   @Test
@@ -245,6 +264,6 @@ class AwsHandlersTest {
     assertThat(r.getStatusCode()).isEqualTo(bad.status());
     assertThat(r.getHeaders().get("Content-Type")).isEqualTo("application/problem+json");
     assertThat(JSON.readTree(r.getBody()).get("status").asInt()).isEqualTo(bad.status());
-    assertThat(http("GET", "/records/user/42", signed("g", new byte[0], SECRET), new byte[0], false).getStatusCode()).isEqualTo(404);
+    assertThat(http("GET", "/records/user/42", signedGet("/records/user/42"), new byte[0], false).getStatusCode()).isEqualTo(404);
   }
 }

@@ -1,6 +1,6 @@
 package dev.syncline.azure;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.syncline.core.metrics.LogLineMetrics;
 import dev.syncline.core.metrics.Signal;
 
@@ -18,11 +18,9 @@ public final class AppInsightsTraceFormat implements LogLineMetrics.LineFormat {
   /** What every metric line starts with; 16 characters, the JSON follows. */
   public static final String PREFIX = "syncline-metric ";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @Override
   public String line(String replicaId, Signal signal, long value, long epochMillis) {
-    return PREFIX + JSON.createObjectNode()
+    return PREFIX + JsonNodeFactory.instance.objectNode()
         .put("name", signal.metricName())
         .put("value", value)
         .put("unit", signal.unit())

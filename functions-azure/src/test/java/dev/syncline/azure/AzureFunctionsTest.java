@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The three functions on real payloads, against Azure Table Storage as emulated by Azurite. */
 class AzureFunctionsTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = dev.syncline.core.json.Json.newMapper();
   private static final String SECRET = "whsec_" + Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
   private static final long NOW = 1_764_158_400_000L;
 
@@ -81,14 +81,19 @@ class AzureFunctionsTest {
         "webhook-signature", WebhookSignature.sign(SECRET, id, ts, body));
   }
 
+  /** A GET is signed over {@code GET <path-and-query>} (DESIGN section 6). */
+  private Map<String, String> signedGet(String path) {
+    return signed("get-" + path, ("GET " + path).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   private JsonNode view(String subject) throws Exception {
-    FakeHttp.Response r = http(HttpMethod.GET, "/records/" + subject, signed("get-" + subject, new byte[0]), null);
+    FakeHttp.Response r = http(HttpMethod.GET, "/records/" + subject, signedGet("/records/" + subject), null);
     assertThat(r.getStatusCode()).isEqualTo(200);
     return JSON.readTree(r.bodyText());
   }
 
   private int status(String subject) {
-    return http(HttpMethod.GET, "/records/" + subject, signed("g", new byte[0]), null).getStatusCode();
+    return http(HttpMethod.GET, "/records/" + subject, signedGet("/records/" + subject), null).getStatusCode();
   }
 
   private long deadLetterCount() {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class PackagedAppIT {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = dev.syncline.core.json.Json.newMapper();
 
   @Test
   void everyFunction_hasItsFunctionJson_andItsEntryPointResolvesInThePackagedJar() throws Exception {

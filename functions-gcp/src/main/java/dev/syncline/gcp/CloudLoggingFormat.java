@@ -1,6 +1,6 @@
 package dev.syncline.gcp;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.syncline.core.metrics.LogLineMetrics;
 import dev.syncline.core.metrics.Signal;
 
@@ -18,11 +18,9 @@ import dev.syncline.core.metrics.Signal;
  */
 public final class CloudLoggingFormat implements LogLineMetrics.LineFormat {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @Override
   public String line(String replicaId, Signal signal, long value, long epochMillis) {
-    return JSON.createObjectNode()
+    return JsonNodeFactory.instance.objectNode()
         .put("severity", severity(signal))
         .put("message", "syncline metric " + signal.metricName() + "=" + value)
         .put("syncline_metric", signal.metricName())

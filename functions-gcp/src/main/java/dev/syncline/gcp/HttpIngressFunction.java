@@ -49,13 +49,12 @@ public final class HttpIngressFunction implements HttpFunction {
     try (InputStream in = request.getInputStream()) {
       body = in.readNBytes(IngressHandler.MAX_BODY_BYTES + 1); // more is refused with 413 anyway
     }
-    String path = request.getPath();
-    if (servicePrefix != null && path.startsWith(servicePrefix)) {
-      path = path.substring(servicePrefix.length() - 1);
-    }
-    path += request.getQuery().map(q -> "?" + q).orElse("");
+    String query = request.getQuery().map(q -> "?" + q).orElse("");
+    String sent = request.getPath();
+    String path = servicePrefix != null && sent.startsWith(servicePrefix) ? sent.substring(servicePrefix.length() - 1) : sent;
+    // A GET's signature covers the target as the client sent it, the function's name included.
     HttpResponse answer = (replica != null ? replica : GcpReplica.shared()).ingress
-        .handle(new HttpRequest(request.getMethod(), path, headers, body));
+        .handle(new HttpRequest(request.getMethod(), sent + query, path + query, headers, body));
     response.setStatusCode(answer.status());
     answer.headers().forEach((name, value) -> {
       if (name.equalsIgnoreCase("Content-Type")) {

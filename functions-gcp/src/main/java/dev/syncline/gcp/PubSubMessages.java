@@ -1,12 +1,11 @@
 package dev.syncline.gcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.syncline.core.IntentDelivery;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.event.ChangeEvents;
+import dev.syncline.core.json.Json;
 import io.cloudevents.CloudEvent;
-import java.io.IOException;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,7 +18,6 @@ import java.util.Map;
  */
 final class PubSubMessages {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private PubSubMessages() {}
 
@@ -34,9 +32,9 @@ final class PubSubMessages {
     JsonNode message;
     byte[] data;
     try {
-      message = JSON.readTree(envelope).path("message");
+      message = Json.parse(envelope, "Pub/Sub message").path("message");
       data = Base64.getDecoder().decode(message.path("data").asText(""));
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (SynclineException | IllegalArgumentException e) {
       return intents.deliverStructured(envelope);
     }
     JsonNode attributes = message.path("attributes");
@@ -47,7 +45,7 @@ final class PubSubMessages {
     attributes.fields().forEachRemaining(a -> headers.put(a.getKey(), a.getValue().asText()));
     CloudEvent intent;
     try {
-      intent = ChangeEvents.fromHttp(headers, data);
+      intent = ChangeEvents.fromBinary(headers, data);
     } catch (SynclineException malformed) {
       return intents.deliverStructured(data);
     }

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class CloudLoggingFormatTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = dev.syncline.core.json.Json.newMapper();
   private static final long AT = 1_764_158_400_000L;
 
   private final CloudLoggingFormat format = new CloudLoggingFormat();

@@ -51,7 +51,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GcpFunctionsInvokerTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = dev.syncline.core.json.Json.newMapper();
   private static final String SECRET = "whsec_" + Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final List<Process> PROCESSES = new ArrayList<>();
@@ -177,7 +177,8 @@ class GcpFunctionsInvokerTest {
   }
 
   private static HttpResponse<String> get(String subject) throws Exception {
-    return send(ingress, "GET", "/records/" + subject, signed("get-" + UUID.randomUUID(), new byte[0]), new byte[0]);
+    String path = "/records/" + subject;
+    return send(ingress, "GET", path, signed("get-" + UUID.randomUUID(), ("GET " + path).getBytes(StandardCharsets.UTF_8)), new byte[0]);
   }
 
   private static JsonNode fields(String subject) throws Exception {
@@ -283,6 +284,16 @@ class GcpFunctionsInvokerTest {
   }
 
   @Test
+  void pubSubPush_keepsDecimalsExact() throws Exception {
+    String subject = "user/x-" + UUID.randomUUID().toString().substring(0, 8);
+    byte[] event = structured("x-" + subject, subject, "[{\"op\":\"set\",\"field\":\"price\",\"value\":19.990000000000000000001}]");
+
+    assertThat(push(event).statusCode()).isEqualTo(200);
+
+    assertThat(get(subject).body()).contains("\"price\":19.990000000000000000001");
+  }
+
+  @Test
   void pubSubPush_acknowledgesWhatIsNotAnIntent_andDeadLettersIt() throws Exception {
     long before = deadLetterCount();
 
@@ -311,10 +322,13 @@ class GcpFunctionsInvokerTest {
     publish(structured("k-" + subject, subject, "[{\"op\":\"set\",\"field\":\"email\",\"value\":\"k@example.com\"}]"),
         Map.of("content-type", "application/cloudevents+json"));
 
-    HttpResponse<String> prefixed = send(ingress, "GET", "/" + INGRESS_SERVICE + "/records/" + subject,
-        signed("get-" + UUID.randomUUID(), new byte[0]), new byte[0]);
-    HttpResponse<String> other = send(ingress, "GET", "/another-function/records/" + subject,
-        signed("get-" + UUID.randomUUID(), new byte[0]), new byte[0]);
+    // A GET's signature covers the request target as the client sent it, prefix and all.
+    String prefixedPath = "/" + INGRESS_SERVICE + "/records/" + subject;
+    HttpResponse<String> prefixed = send(ingress, "GET", prefixedPath,
+        signed("get-" + UUID.randomUUID(), ("GET " + prefixedPath).getBytes(StandardCharsets.UTF_8)), new byte[0]);
+    String otherPath = "/another-function/records/" + subject;
+    HttpResponse<String> other = send(ingress, "GET", otherPath,
+        signed("get-" + UUID.randomUUID(), ("GET " + otherPath).getBytes(StandardCharsets.UTF_8)), new byte[0]);
 
     assertThat(prefixed.statusCode()).as(prefixed.body()).isEqualTo(200);
     assertThat(JSON.readTree(prefixed.body()).get("fields").get("email").asText()).isEqualTo("k@example.com");

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** Small helpers for the sandbox's own HTTP endpoints (JDK {@code HttpServer}). */
 public final class Http {
 
-  public static final ObjectMapper JSON = new ObjectMapper();
+  /** The core's JSON configuration (exact decimals, duplicate keys refused), as a mapper of its own. */
+  public static final ObjectMapper JSON = dev.syncline.core.json.Json.newMapper();
 
   static {
     // The JDK server writes a response's headers and body separately; with Nagle's algorithm on

@@ -3,6 +3,7 @@ package dev.syncline.e2e.sandbox;
 import dev.syncline.core.http.WebhookSignature;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -34,10 +35,11 @@ public final class IngressClient {
     this.http = b.build();
   }
 
-  /** {@code GET /records/{entity}/{id}}, signed. */
+  /** {@code GET /records/{entity}/{id}}, signed over {@code GET <path>} (DESIGN section 6). */
   public HttpResponse<String> record(String entity, String id) throws IOException {
-    HttpRequest.Builder req = HttpRequest.newBuilder(base.resolve("/records/" + entity + "/" + id)).GET();
-    sign(req, "get-" + UUID.randomUUID(), new byte[0]);
+    String path = "/records/" + entity + "/" + id;
+    HttpRequest.Builder req = HttpRequest.newBuilder(base.resolve(path)).GET();
+    sign(req, "get-" + UUID.randomUUID(), ("GET " + path).getBytes(StandardCharsets.UTF_8));
     return send(req.build());
   }
 
@@ -60,7 +62,10 @@ public final class IngressClient {
     }
   }
 
-  /** Adds the three Standard Webhooks headers for {@code body}, timestamped now. */
+  /**
+   * Adds the three Standard Webhooks headers for {@code payload} (the body of a POST, {@code GET
+   * <path-and-query>} for a GET), timestamped now.
+   */
   public HttpRequest.Builder sign(HttpRequest.Builder request, String webhookId, byte[] body) {
     long now = System.currentTimeMillis() / 1000;
     return request.header(WebhookSignature.ID_HEADER, webhookId)

@@ -1,13 +1,10 @@
 package dev.syncline.core.crdt;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.syncline.core.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +17,6 @@ import java.util.Map;
  * which is what makes views byte-identical across clouds. Values order by their canonical text.
  */
 public final class JsonValue implements Comparable<JsonValue> {
-
-  private static final ObjectMapper CANONICAL =
-      JsonMapper.builder()
-          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-          .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .build();
 
   private final String json;
   private final boolean scalar;
@@ -47,11 +38,11 @@ public final class JsonValue implements Comparable<JsonValue> {
       JsonStringEncoder.getInstance().quoteAsString(node.textValue(), quoted);
       return new JsonValue(quoted.append('"').toString(), true);
     }
-    try {
-      return new JsonValue(CANONICAL.writeValueAsString(sorted(node)), node.isValueNode());
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("value cannot be written as JSON", e);
+    if (Json.hasBinaryFloat(node)) {
+      // A double may already have rounded a decimal; every reader of ours keeps them exact.
+      throw new IllegalArgumentException("numbers must be read as exact decimals, not as double");
     }
+    return new JsonValue(Json.writeString(sorted(node)), node.isValueNode());
   }
 
   public static JsonValue ofString(String s) {
@@ -73,11 +64,7 @@ public final class JsonValue implements Comparable<JsonValue> {
   }
 
   public JsonNode toNode() {
-    try {
-      return CANONICAL.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("canonical JSON failed to parse", e);
-    }
+    return Json.parse(json, "canonical JSON value");
   }
 
   /** Rejects strings and keys with unpaired UTF-16 surrogates: they have no UTF-8 encoding. */

@@ -2,6 +2,7 @@ package dev.syncline.core.event;
 
 import dev.syncline.core.RecordKey;
 import dev.syncline.core.SynclineException;
+import dev.syncline.core.json.Json;
 import dev.syncline.core.crdt.Conflict;
 import dev.syncline.core.crdt.Dot;
 import dev.syncline.core.crdt.JsonValue;
@@ -113,18 +114,29 @@ public final class ChangeEvents {
   }
 
   /**
-   * Reads a CloudEvent from an HTTP request in either mode (header names in any case).
+   * Reads a binary-mode CloudEvent: attributes as {@code ce-} headers (or Pub/Sub message
+   * attributes, names in any case), the data as {@code body}. Only the Pub/Sub binding uses it;
+   * the HTTPS ingress takes structured mode only (DESIGN section 6), read with {@link
+   * Json#readCloudEvent}.
    *
-   * @throws SynclineException MALFORMED if it is not a valid CloudEvent
+   * @throws SynclineException MALFORMED if it is not a valid binary-mode CloudEvent
    */
-  public static CloudEvent fromHttp(Map<String, String> headers, byte[] body) {
+  public static CloudEvent fromBinary(Map<String, String> headers, byte[] body) {
     TreeMap<String, String> ci = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     headers.forEach((name, value) -> ci.put(name.toLowerCase(java.util.Locale.ROOT), value));
+    if (!ci.containsKey("ce-specversion")) {
+      throw SynclineException.malformed("not a binary-mode CloudEvent: ce-specversion is missing");
+    }
+    ci.remove("content-type");
+    String type = ci.get("ce-datacontenttype");
+    if (type != null) {
+      ci.put("content-type", type);
+    }
     try {
       MessageReader reader = HttpMessageFactory.createReader(ci, body);
       return reader.toEvent();
     } catch (RuntimeException e) {
-      // The SDK reports bad JSON and missing attributes with several exception types.
+      // The SDK reports missing and invalid attributes with several exception types.
       throw SynclineException.malformed("not a CloudEvent: " + Json.describe(e), e);
     }
   }

@@ -3,6 +3,7 @@ package dev.syncline.core.event;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.syncline.core.SynclineException;
+import dev.syncline.core.json.Json;
 import dev.syncline.core.clock.Hlc;
 import dev.syncline.core.crdt.AwSet;
 import dev.syncline.core.crdt.CausalContext;
@@ -46,7 +47,7 @@ public final class DeltaCodec {
 
   public static byte[] encode(RecordState state) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+    try (JsonGenerator g = Json.generator(out)) {
       write(g, state);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -3,13 +3,12 @@ package dev.syncline.core.event;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.syncline.core.RecordKey;
 import dev.syncline.core.SynclineException;
+import dev.syncline.core.json.Json;
 import dev.syncline.core.crdt.JsonValue;
 import dev.syncline.core.crdt.Op;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.CloudEventData;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudevents.jackson.JsonCloudEventData;
-import io.cloudevents.jackson.JsonFormat;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -25,13 +24,6 @@ public final class IntentParser {
   /** At most this many ops in one intent. */
   public static final int MAX_OPS = 256;
 
-  /**
-   * The CloudEvents SDK's JSON format on the core's strict mapper: one parse reads envelope and
-   * data, rejecting duplicate keys and keeping decimals exact.
-   */
-  private static final ObjectMapper EVENTS =
-      Json.MAPPER.copy().registerModule(JsonFormat.getCloudEventJacksonModule());
-
   private IntentParser() {}
 
   /** Parses a structured-mode CloudEvent (JSON format). */
@@ -39,17 +31,9 @@ public final class IntentParser {
     return parse(readStructured(json));
   }
 
-  /** Reads a structured-mode JSON CloudEvent, whatever its type. */
+  /** Reads a structured-mode JSON CloudEvent, whatever its type, with exact decimals. */
   public static CloudEvent readStructured(byte[] json) {
-    if (json == null || json.length == 0) {
-      throw SynclineException.malformed("CloudEvent body is empty");
-    }
-    try {
-      return EVENTS.readValue(json, CloudEvent.class);
-    } catch (java.io.IOException | RuntimeException e) {
-      // The SDK reports bad JSON and missing attributes with several exception types.
-      throw SynclineException.malformed("not a structured-mode JSON CloudEvent: " + Json.describe(e), e);
-    }
+    return Json.readCloudEvent(json);
   }
 
   /** Validates a CloudEvent and reads its intent. */
@@ -71,7 +55,17 @@ public final class IntentParser {
     if (data == null) {
       throw SynclineException.malformed("data is required: {\"ops\":[...]}");
     }
-    JsonNode root = data instanceof JsonCloudEventData parsed ? parsed.getNode() : Json.parse(data.toBytes(), "data");
+    JsonNode root;
+    if (data instanceof JsonCloudEventData parsed) {
+      root = parsed.getNode();
+      if (Json.hasBinaryFloat(root)) {
+        // Some reader other than Json's parsed this event and may have rounded its decimals.
+        throw new IllegalStateException("the intent's data was read with a mapper that reads decimals as double;"
+            + " read CloudEvents with Json.readCloudEvent");
+      }
+    } else {
+      root = Json.parse(data.toBytes(), "data");
+    }
     List<Op> ops = parseOps(root);
     Object traceparent = event.getExtension("traceparent");
     return new WriteIntent(

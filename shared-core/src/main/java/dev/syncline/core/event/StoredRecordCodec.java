@@ -3,6 +3,7 @@ package dev.syncline.core.event;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.syncline.core.SynclineException;
+import dev.syncline.core.json.Json;
 import dev.syncline.core.crdt.RecordState;
 import dev.syncline.core.port.OutboxEntry;
 import dev.syncline.core.port.StoredRecord;
@@ -36,7 +37,7 @@ public final class StoredRecordCodec {
   /** One outbox entry as JSON. */
   public static byte[] encodeOutboxEntry(OutboxEntry entry) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+    try (JsonGenerator g = Json.generator(out)) {
       writeOutboxEntry(g, entry);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -82,7 +83,7 @@ public final class StoredRecordCodec {
   /** A record's outbox entries as one JSON array. */
   public static byte[] encodeOutbox(Collection<OutboxEntry> entries) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+    try (JsonGenerator g = Json.generator(out)) {
       g.writeStartArray();
       for (OutboxEntry entry : entries) {
         writeOutboxEntry(g, entry);
@@ -105,7 +106,7 @@ public final class StoredRecordCodec {
   /** The applied-intent list as JSON: {@code {"<dedupe key>": appliedAtMillis}}. */
   public static byte[] encodeAppliedIntents(SortedMap<String, Long> applied) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(64 + applied.size() * 40);
-    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+    try (JsonGenerator g = Json.generator(out)) {
       g.writeStartObject();
       for (Map.Entry<String, Long> e : applied.entrySet()) {
         g.writeNumberField(e.getKey(), e.getValue());
@@ -128,7 +129,7 @@ public final class StoredRecordCodec {
   /** The whole record as one JSON document, for stores that keep it in a single attribute. */
   public static byte[] encode(StoredRecord record) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+    try (JsonGenerator g = Json.generator(out)) {
       g.writeStartObject();
       g.writeFieldName("state");
       DeltaCodec.write(g, record.state());

@@ -2,6 +2,7 @@ package dev.syncline.core.event;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.syncline.core.crdt.JsonValue;
+import dev.syncline.core.json.Json;
 import dev.syncline.core.crdt.RecordView;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,7 +21,7 @@ public final class ViewCodec {
 
   public static byte[] encode(RecordView view) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+    try (JsonGenerator g = Json.generator(out)) {
       g.writeStartObject();
       g.writeStringField("entity", view.key().entity());
       g.writeStringField("id", view.key().id());

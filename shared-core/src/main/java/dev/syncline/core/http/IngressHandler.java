@@ -6,6 +6,7 @@ import dev.syncline.core.SyncEngine;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.event.ChangeEvents;
 import dev.syncline.core.event.ChangeEvents.RemoteChange;
+import dev.syncline.core.json.Json;
 import dev.syncline.core.event.IntentParser;
 import dev.syncline.core.event.ViewCodec;
 import dev.syncline.core.event.WriteIntent;
@@ -14,7 +15,6 @@ import io.cloudevents.CloudEvent;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -27,19 +27,21 @@ import org.slf4j.LoggerFactory;
  * {@link HttpResponse} back. Thread-safe.
  *
  * <ul>
- *   <li>{@code POST /events}: a CloudEvent in binary or structured mode. A replicated change
+ *   <li>{@code POST /events}: a CloudEvent in structured mode. A replicated change
  *       ({@value ChangeEvents#TYPE}) is merged; a write intent ({@value WriteIntent#TYPE}) is
  *       applied exactly once, so apps and tests may publish intents over signed HTTPS too. Checks
  *       run in this order, and the first that fails answers: body at most {@value
  *       #MAX_BODY_BYTES} bytes (413); signature (401, before anything is parsed); content type
- *       (415: {@code application/cloudevents+json}, {@code application/json}, or binary mode
- *       with {@code ce-specversion} and a JSON content type); the event (400); {@code webhook-id}
+ *       (415: {@code application/cloudevents+json} or {@code application/json}; binary mode, with
+ *       {@code ce-} headers, is refused because the signature would not cover them); the event
+ *       (400, read with exact decimals and no duplicate keys); {@code webhook-id}
  *       equal to the event id (401: the signature must vouch for this very event). Then 200
  *       {@code {"outcome":"applied"|"duplicate"}} once the write is durable; 400 if the intent
  *       does not fit the schema; 503 with {@code Retry-After} while a duplicate is in progress
  *       or the store is unavailable.
- *   <li>{@code GET /records/{entity}/{id}}: signed like a POST with an empty body and any unique
- *       {@code webhook-id}; 200 with the view, 404 if the record was never written here, 400 for
+ *   <li>{@code GET /records/{entity}/{id}}: signed with {@code GET <path-and-query>} as the
+ *       payload (the request target exactly as sent) and any unique {@code webhook-id}, so a
+ *       signature for one record reads no other; 200 with the view, 404 if the record was never written here, 400 for
  *       an invalid address.
  *   <li>{@code OPTIONS /events} with {@code WebHook-Request-Origin}: the CloudEvents webhook
  *       abuse-protection handshake, answered 200 with {@code WebHook-Allowed-Origin} and {@code
@@ -136,16 +138,13 @@ public final class IngressHandler {
     if (refused.isPresent()) {
       return refused.get();
     }
-    byte[] body = request.body();
-    Optional<Map<String, String>> eventHeaders = eventHeaders(request);
-    if (eventHeaders.isEmpty()) {
-      return Problem.of(415, "unsupported-media-type", "Unsupported content type",
-              "send application/cloudevents+json, application/json, or binary mode with a JSON content type")
-          .toResponse();
+    Optional<HttpResponse> unsupported = unsupportedMode(request);
+    if (unsupported.isPresent()) {
+      return unsupported.get();
     }
     Supplier<ApplyOutcome> apply;
     try {
-      CloudEvent event = ChangeEvents.fromHttp(eventHeaders.get(), body);
+      CloudEvent event = Json.readCloudEvent(request.body());
       if (!event.getId().equals(request.headers().get(WebhookSignature.ID_HEADER))) {
         return unauthorized("webhook-id must equal the CloudEvent id");
       }
@@ -221,31 +220,32 @@ public final class IngressHandler {
       return Optional.of(
           Problem.of(413, "too-large", "Body too large", "at most " + MAX_BODY_BYTES + " bytes").toResponse());
     }
-    if (verifier.verify(request.headers(), request.body()) instanceof Verification.Failed failed) {
+    if (verifier.verify(request.headers(), request.signedPayload()) instanceof Verification.Failed failed) {
       return Optional.of(unauthorized(failed.check().description()));
     }
     return Optional.empty();
   }
 
   /**
-   * The headers to read the event with, or empty if its content type is not accepted. Structured
-   * mode sent as plain {@code application/json} (no {@code ce-specversion}) is read as {@code
-   * application/cloudevents+json}. Batch mode is not supported.
+   * The 415 a request gets unless it is a structured-mode CloudEvent: {@code
+   * application/cloudevents+json}, or {@code application/json} holding a structured event. Binary
+   * mode is refused because the signature covers the body only, so its {@code ce-} attributes
+   * (source, type, subject) would travel unsigned. Batch mode is not supported.
    */
-  private static Optional<Map<String, String>> eventHeaders(HttpRequest request) {
+  private static Optional<HttpResponse> unsupportedMode(HttpRequest request) {
+    if (request.header("ce-specversion").isPresent()) {
+      return Optional.of(Problem.of(415, "binary-mode-refused", "Binary mode is not accepted",
+              "the signature covers only the body, so ce- headers would go unsigned; send the event in"
+                  + " structured mode (application/cloudevents+json)")
+          .toResponse());
+    }
     String type = request.header("Content-Type").map(IngressHandler::mediaType).orElse("");
-    boolean binary = request.header("ce-specversion").isPresent();
-    if (type.equals("application/cloudevents+json") || (type.equals("application/json") && !binary)) {
-      TreeMap<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-      headers.putAll(request.headers());
-      headers.put("Content-Type", "application/cloudevents+json");
-      return Optional.of(headers);
+    if (type.equals("application/cloudevents+json") || type.equals("application/json")) {
+      return Optional.empty();
     }
-    boolean json = type.equals("application/json") || type.endsWith("+json");
-    if (binary && json && !type.startsWith("application/cloudevents")) {
-      return Optional.of(request.headers());
-    }
-    return Optional.empty();
+    return Optional.of(Problem.of(415, "unsupported-media-type", "Unsupported content type",
+            "send a structured-mode CloudEvent as application/cloudevents+json")
+        .toResponse());
   }
 
   private HttpResponse failure(SynclineException e) {

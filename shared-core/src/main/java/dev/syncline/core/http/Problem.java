@@ -1,9 +1,9 @@
 package dev.syncline.core.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
+import dev.syncline.core.json.Json;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,8 +25,6 @@ public record Problem(URI type, String title, int status, String detail) {
   public static final String TYPE_PREFIX = "urn:syncline:problem:";
   public static final int MAX_DETAIL = 300;
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-
   public Problem {
     if (type == null || title == null || status < 400 || status > 599) {
       throw new IllegalArgumentException("a problem needs a type, a title and a 4xx or 5xx status");
@@ -43,18 +41,14 @@ public record Problem(URI type, String title, int status, String detail) {
 
   /** The JSON body; {@code detail} is left out when null. */
   public byte[] toJson() {
-    ObjectNode json = MAPPER.createObjectNode();
+    ObjectNode json = JsonNodeFactory.instance.objectNode();
     json.put("type", type.toString());
     json.put("title", title);
     json.put("status", status);
     if (detail != null) {
       json.put("detail", detail);
     }
-    try {
-      return MAPPER.writeValueAsBytes(json);
-    } catch (IOException e) {
-      throw new IllegalStateException("a JSON tree always serializes", e);
-    }
+    return Json.write(json);
   }
 
   /** The response carrying this problem. */
@@ -72,9 +66,9 @@ public record Problem(URI type, String title, int status, String detail) {
   /** The {@code title} of a problem body, if the body is a JSON object with a string title. */
   public static Optional<String> titleOf(byte[] body) {
     try {
-      JsonNode title = MAPPER.readTree(body).get("title");
+      JsonNode title = Json.parse(body, "problem").get("title");
       return title != null && title.isTextual() ? Optional.of(title.asText()) : Optional.empty();
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       return Optional.empty();
     }
   }

@@ -2,6 +2,7 @@ package dev.syncline.core.memory;
 
 import dev.syncline.core.SyncEngine;
 import dev.syncline.core.event.ChangeEvents;
+import dev.syncline.core.json.Json;
 import dev.syncline.core.port.Delivery;
 import dev.syncline.core.port.Peer;
 import dev.syncline.core.port.PeerClient;
@@ -12,7 +13,7 @@ import java.util.function.Function;
 
 /**
  * A {@link PeerClient} that hands each change to the peer's engine in the same process, through
- * the binary-mode HTTP wire form so that the same bytes cross as over the network. Links to a
+ * the structured-mode HTTP wire form so that the same bytes cross as over the network. Links to a
  * replica can be cut and healed.
  */
 public final class InProcessPeerClient implements PeerClient {
@@ -46,8 +47,8 @@ public final class InProcessPeerClient implements PeerClient {
     if (target == null) {
       return new Delivery.Retry("no replica " + peer.replica() + " in this process");
     }
-    ChangeEvents.HttpMessage wire = ChangeEvents.toBinary(change);
-    target.applyChange(ChangeEvents.read(ChangeEvents.fromHttp(wire.headers(), wire.body())));
+    ChangeEvents.HttpMessage wire = ChangeEvents.toStructured(change);
+    target.applyChange(ChangeEvents.read(Json.readCloudEvent(wire.body())));
     return new Delivery.Delivered();
   }
 }

@@ -51,6 +51,19 @@ class DependencyRulesTest {
   }
 
   @Test
+  void jsonMappers_areMadeOnlyByTheOneConfiguredPlace() {
+    // DESIGN 5.8: every read keeps decimals exact and refuses duplicate keys; a default mapper would not.
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.syncline.core.json..")
+        .should()
+        .callConstructor(com.fasterxml.jackson.databind.ObjectMapper.class)
+        .orShould()
+        .callMethod(com.fasterxml.jackson.databind.json.JsonMapper.class, "builder")
+        .check(CORE);
+  }
+
+  @Test
   void coreLogic_neverReadsTheSystemClock() {
     noClasses()
         .that()

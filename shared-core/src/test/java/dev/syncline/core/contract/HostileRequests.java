@@ -32,18 +32,31 @@ public final class HostileRequests {
     byte[] empty = "{}".getBytes(StandardCharsets.UTF_8);
     byte[] text = "hello".getBytes(StandardCharsets.UTF_8);
     byte[] big = new byte[300 * 1024];
+    byte[] ops = "{\"ops\":[{\"op\":\"incr\",\"field\":\"balance\",\"by\":100}]}".getBytes(StandardCharsets.UTF_8);
     return List.of(
         new Case("malformed", with("application/cloudevents+json", signed(secret, ts, truncated)), truncated, 400),
         new Case("unsigned", with("application/cloudevents+json", Map.of()), empty, 401),
         new Case("wrongly signed", with("application/cloudevents+json", signed(wrongSecret, ts, empty)), empty, 401),
         new Case("replayed", with("application/cloudevents+json", signed(secret, ts - 600, empty)), empty, 401),
         new Case("wrong content type", with("text/plain", signed(secret, ts, text)), text, 415),
-        new Case("oversized", with("application/cloudevents+json", signed(secret, ts, big)), big, 413));
+        new Case("oversized", with("application/cloudevents+json", signed(secret, ts, big)), big, 413),
+        new Case("binary mode, signed", binary(signed(secret, ts, ops)), ops, 415));
   }
 
   private static Map<String, String> signed(String secret, long ts, byte[] body) {
     return Map.of("webhook-id", "req-1", "webhook-timestamp", Long.toString(ts),
         "webhook-signature", WebhookSignature.sign(secret, "req-1", ts, body));
+  }
+
+  /** A binary-mode intent: its attributes in ce- headers, which the signature would not cover. */
+  private static Map<String, String> binary(Map<String, String> signature) {
+    Map<String, String> headers = with("application/json", signature);
+    headers.put("ce-specversion", "1.0");
+    headers.put("ce-id", "req-1");
+    headers.put("ce-source", "/apps/replayed-with-another-source");
+    headers.put("ce-type", "dev.syncline.record.write.v1");
+    headers.put("ce-subject", "account/a1");
+    return headers;
   }
 
   private static Map<String, String> with(String contentType, Map<String, String> signature) {

@@ -105,7 +105,7 @@ class IntentParserTest {
 
   private static JsonNode tree(String json) {
     try {
-      return new ObjectMapper().readTree(json);
+      return dev.syncline.core.json.Json.newMapper().readTree(json);
     } catch (Exception e) {
       throw new AssertionError(e);
     }

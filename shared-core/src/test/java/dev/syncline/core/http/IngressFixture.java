@@ -3,7 +3,6 @@ package dev.syncline.core.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.syncline.core.RecordKey;
 import dev.syncline.core.ReplicaConfig;
 import dev.syncline.core.SyncEngine;
@@ -16,6 +15,7 @@ import dev.syncline.core.crdt.Schemas;
 import dev.syncline.core.event.ChangeEvents;
 import dev.syncline.core.event.ChangeEvents.HttpMessage;
 import dev.syncline.core.event.WriteIntent;
+import dev.syncline.core.json.Json;
 import dev.syncline.core.memory.InMemoryConflictSink;
 import dev.syncline.core.memory.InMemoryDedupeStore;
 import dev.syncline.core.memory.InMemoryMetrics;
@@ -23,8 +23,6 @@ import dev.syncline.core.memory.InMemoryRecordStore;
 import dev.syncline.core.port.RecordStore;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -41,7 +39,6 @@ final class IngressFixture {
   static final String OLD_SECRET = secret((byte) 9);
   static final String ORIGIN = "aws-us-east-1";
   static final long START_MILLIS = 1_764_158_400_000L;
-  static final ObjectMapper JSON = new ObjectMapper();
 
   final AtomicLong now = new AtomicLong(START_MILLIS);
   final InMemoryRecordStore records = new InMemoryRecordStore();
@@ -97,11 +94,6 @@ final class IngressFixture {
         .build();
   }
 
-  HttpRequest binary(CloudEvent event) {
-    HttpMessage message = ChangeEvents.toBinary(event);
-    return signed("POST", "/events", event.getId(), message.headers(), message.body(), SECRET);
-  }
-
   HttpRequest structured(CloudEvent event) {
     HttpMessage message = ChangeEvents.toStructured(event);
     return signed("POST", "/events", event.getId(), message.headers(), message.body(), SECRET);
@@ -111,23 +103,23 @@ final class IngressFixture {
     return signed("GET", path, "get-" + path, Map.of(), new byte[0], SECRET);
   }
 
-  /** A request with Standard Webhooks headers for {@code body}, stamped with the fixture's clock. */
+  /**
+   * A request with Standard Webhooks headers, stamped with the fixture's clock: over {@code body}
+   * for a POST, over {@code GET <path>} for a GET (DESIGN section 6).
+   */
   HttpRequest signed(
       String method, String path, String webhookId, Map<String, String> headers, byte[] body, String secret) {
     long seconds = now.get() / 1000;
     Map<String, String> all = new LinkedHashMap<>(headers);
     all.put("webhook-id", webhookId);
     all.put("webhook-timestamp", Long.toString(seconds));
-    all.put("webhook-signature", WebhookSignature.sign(secret, webhookId, seconds, body));
+    byte[] payload = method.equals("GET") ? ("GET " + path).getBytes(StandardCharsets.UTF_8) : body;
+    all.put("webhook-signature", WebhookSignature.sign(secret, webhookId, seconds, payload));
     return new HttpRequest(method, path, all, body);
   }
 
   static JsonNode json(HttpResponse response) {
-    try {
-      return JSON.readTree(response.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Json.parse(response.body(), "answer");
   }
 
   /** Asserts an RFC 9457 problem answer with {@code status}; returns its JSON. */

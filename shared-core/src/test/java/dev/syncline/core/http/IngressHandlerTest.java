@@ -47,9 +47,9 @@ class IngressHandlerTest {
   // --- happy paths ---------------------------------------------------------------------------
 
   @Test
-  void post_appliesChange_inBinaryMode_andGetShowsTheView() {
-    // GIVEN a change signed and sent in binary mode
-    HttpRequest request = replica.binary(emailChange("chg-1"));
+  void post_appliesChange_andGetShowsTheView() {
+    // GIVEN a change signed and sent in structured mode
+    HttpRequest request = replica.structured(emailChange("chg-1"));
     // WHEN it is posted
     HttpResponse response = replica.handler.handle(request);
     // THEN it is applied, and the view shows it
@@ -91,12 +91,41 @@ class IngressHandlerTest {
   }
 
   @Test
+  void post_keepsDecimalsExact_inAnIntent() {
+    // GIVEN an intent whose price has more digits than a double holds
+    CloudEvent priced = intent("i-price", "item/9",
+        "{\"ops\":[{\"op\":\"set\",\"field\":\"price\",\"value\":19.990000000000000000001},"
+            + "{\"op\":\"set\",\"field\":\"big\",\"value\":123456789012345678901234567890}]}");
+    // WHEN it is posted in structured mode
+    HttpResponse response = replica.handler.handle(replica.structured(priced));
+    // THEN the stored value is the very number sent, not its double
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(replica.engine.view(new RecordKey("item", "9")).orElseThrow().fields())
+        .containsEntry("price", JsonValue.of(new com.fasterxml.jackson.databind.node.DecimalNode(
+            new java.math.BigDecimal("19.990000000000000000001"))))
+        .containsEntry("big", JsonValue.of(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.numberNode(
+            new java.math.BigInteger("123456789012345678901234567890"))));
+  }
+
+  @Test
+  void post_keepsDecimalsExact_inAChange() {
+    // GIVEN a change from a peer holding an exact decimal
+    JsonValue exact = JsonValue.of(new com.fasterxml.jackson.databind.node.DecimalNode(new java.math.BigDecimal("0.1000000000000000000000000001")));
+    CloudEvent change = replica.change("chg-dec", USER_42, new Op.Set("ratio", exact));
+    // WHEN it is posted in structured mode
+    HttpResponse response = replica.handler.handle(replica.structured(change));
+    // THEN the merged state holds exactly that decimal
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(replica.engine.view(USER_42).orElseThrow().fields()).containsEntry("ratio", exact);
+  }
+
+  @Test
   void post_answersDuplicate_whenTheSameChangeArrivesAgain() {
     // GIVEN a change already applied
     CloudEvent change = emailChange("chg-1");
-    replica.handler.handle(replica.binary(change));
+    replica.handler.handle(replica.structured(change));
     byte[] before = replica.handler.handle(replica.get("/records/user/42")).body();
-    // WHEN it arrives again, in the other mode
+    // WHEN it arrives again
     HttpResponse response = replica.handler.handle(replica.structured(change));
     // THEN it is a duplicate and the view is unchanged
     assertThat(json(response).get("outcome").asText()).isEqualTo("duplicate");
@@ -109,7 +138,7 @@ class IngressHandlerTest {
     CloudEvent intent = intent("signup-1", "user/7", "{\"ops\":[{\"op\":\"set\",\"field\":\"email\",\"value\":\"x@y\"},{\"op\":\"add\",\"field\":\"tags\",\"value\":\"new\"}]}");
     // WHEN it is posted twice
     HttpResponse first = replica.handler.handle(replica.structured(intent));
-    HttpResponse second = replica.handler.handle(replica.binary(intent));
+    HttpResponse second = replica.handler.handle(replica.structured(intent));
     // THEN it applies once, and the view shows it
     assertThat(json(first).get("outcome").asText()).isEqualTo("applied");
     assertThat(json(second).get("outcome").asText()).isEqualTo("duplicate");
@@ -123,7 +152,7 @@ class IngressHandlerTest {
   void post_acceptsTheSecondSecret_duringRotation() {
     // GIVEN a change signed with the older of the two configured secrets
     CloudEvent change = emailChange("chg-1");
-    HttpMessage message = ChangeEvents.toBinary(change);
+    HttpMessage message = ChangeEvents.toStructured(change);
     HttpRequest request =
         replica.signed("POST", "/events", "chg-1", message.headers(), message.body(), IngressFixture.OLD_SECRET);
     // WHEN it is posted THEN it is applied
@@ -160,14 +189,19 @@ class IngressHandlerTest {
   }
 
   @Test
-  void post_returns400_whenBinaryCloudEventLacksRequiredAttributes() {
-    // GIVEN a binary-mode change without ce-source
-    HttpMessage message = ChangeEvents.toBinary(emailChange("chg-1"));
-    Map<String, String> headers = new LinkedHashMap<>(message.headers());
-    headers.remove("ce-source");
-    HttpRequest request = replica.signed("POST", "/events", "chg-1", headers, message.body(), IngressFixture.SECRET);
-    // WHEN posted THEN 400
-    assertProblem(replica.handler.handle(request), 400);
+  void post_returns415_forBinaryMode_soAReplayWithAnotherSourceAppliesNothing() {
+    // GIVEN an intent captured in binary mode, correctly signed (the signature covers the body only)
+    CloudEvent credit = intent("pay-1", "account/a1", "{\"ops\":[{\"op\":\"incr\",\"field\":\"balance\",\"by\":100}]}");
+    HttpMessage message = ChangeEvents.toBinary(credit);
+    HttpRequest captured = replica.signed("POST", "/events", "pay-1", message.headers(), message.body(), IngressFixture.SECRET);
+    Map<String, String> replayed = new LinkedHashMap<>(captured.headers());
+    replayed.put("ce-source", "/apps/other");
+    // WHEN it is posted as captured, and replayed with another ce-source
+    for (HttpRequest request : List.of(captured, new HttpRequest("POST", "/events", replayed, message.body()))) {
+      JsonNode problem = assertProblem(replica.handler.handle(request), 415);
+      // THEN each is refused with a problem that says why, and nothing is applied
+      assertThat(problem.get("detail").asText()).contains("structured mode");
+    }
     assertThat(replica.records.keys()).isEmpty();
   }
 
@@ -175,7 +209,7 @@ class IngressHandlerTest {
   void post_returns400_whenTheEventTypeIsUnknown() {
     CloudEvent other =
         io.cloudevents.core.builder.CloudEventBuilder.v1(emailChange("chg-1")).withType("com.example.other").build();
-    JsonNode problem = assertProblem(replica.handler.handle(replica.binary(other)), 400);
+    JsonNode problem = assertProblem(replica.handler.handle(replica.structured(other)), 400);
     assertThat(problem.get("detail").asText()).contains(ChangeEvents.TYPE).contains(WriteIntent.TYPE);
     assertThat(replica.records.keys()).isEmpty();
   }
@@ -188,7 +222,7 @@ class IngressHandlerTest {
     CloudEvent badIntent = intent("i-1", "user/7", "{\"ops\":[{\"op\":\"explode\"}]}");
     CloudEvent badSubject = intent("i-2", "user", "{\"ops\":[{\"op\":\"delete\"}]}");
     // WHEN posted THEN 400 each
-    assertProblem(replica.handler.handle(replica.binary(badChange)), 400);
+    assertProblem(replica.handler.handle(replica.structured(badChange)), 400);
     assertProblem(replica.handler.handle(replica.structured(badIntent)), 400);
     assertProblem(replica.handler.handle(replica.structured(badSubject)), 400);
     assertThat(replica.records.keys()).isEmpty();
@@ -209,7 +243,7 @@ class IngressHandlerTest {
 
   @Test
   void post_returns401_whenUnsigned() {
-    HttpMessage message = ChangeEvents.toBinary(emailChange("chg-1"));
+    HttpMessage message = ChangeEvents.toStructured(emailChange("chg-1"));
     JsonNode problem =
         assertProblem(replica.handler.handle(new HttpRequest("POST", "/events", message.headers(), message.body())), 401);
     assertThat(problem.get("detail").asText()).contains("required");
@@ -219,7 +253,7 @@ class IngressHandlerTest {
   @Test
   void post_returns401_whenSignatureIsWrong() {
     // GIVEN a change signed with a secret the replica does not hold
-    HttpMessage message = ChangeEvents.toBinary(emailChange("chg-1"));
+    HttpMessage message = ChangeEvents.toStructured(emailChange("chg-1"));
     HttpRequest request =
         replica.signed("POST", "/events", "chg-1", message.headers(), message.body(), IngressFixture.secret((byte) 1));
     // WHEN posted THEN 401, and the answer does not leak the secrets
@@ -244,7 +278,7 @@ class IngressHandlerTest {
   @Test
   void post_returns401_whenReplayedOutsideTheWindow() {
     // GIVEN a request signed now
-    HttpRequest request = replica.binary(emailChange("chg-1"));
+    HttpRequest request = replica.structured(emailChange("chg-1"));
     // WHEN it is replayed 5 minutes and 1 second later
     replica.now.addAndGet(301_000);
     JsonNode problem = assertProblem(replica.handler.handle(request), 401);
@@ -256,7 +290,7 @@ class IngressHandlerTest {
   @Test
   void post_returns401_whenWebhookIdDiffersFromTheEventId() {
     // GIVEN a validly signed request whose webhook-id is not the CloudEvent id
-    HttpMessage message = ChangeEvents.toBinary(emailChange("chg-1"));
+    HttpMessage message = ChangeEvents.toStructured(emailChange("chg-1"));
     HttpRequest request =
         replica.signed("POST", "/events", "another-id", message.headers(), message.body(), IngressFixture.SECRET);
     // WHEN posted THEN 401
@@ -284,17 +318,13 @@ class IngressHandlerTest {
 
   @Test
   void post_returns415_whenTheContentTypeIsNotJson() {
-    // GIVEN a structured event labelled text/plain, one with no content type, and binary-mode XML
+    // GIVEN a structured event labelled text/plain, one with no content type, and a batch
     HttpMessage structured = ChangeEvents.toStructured(emailChange("chg-1"));
-    HttpMessage binary = ChangeEvents.toBinary(emailChange("chg-1"));
-    Map<String, String> xml = new LinkedHashMap<>(binary.headers());
-    xml.put("Content-Type", "application/xml");
     for (HttpRequest request :
         List.of(
             replica.signed("POST", "/events", "chg-1", Map.of("Content-Type", "text/plain"), structured.body(), IngressFixture.SECRET),
             replica.signed("POST", "/events", "chg-1", Map.of(), structured.body(), IngressFixture.SECRET),
-            replica.signed("POST", "/events", "chg-1", Map.of("Content-Type", "application/cloudevents-batch+json"), utf8("[]"), IngressFixture.SECRET),
-            replica.signed("POST", "/events", "chg-1", xml, binary.body(), IngressFixture.SECRET))) {
+            replica.signed("POST", "/events", "chg-1", Map.of("Content-Type", "application/cloudevents-batch+json"), utf8("[]"), IngressFixture.SECRET))) {
       // WHEN posted THEN 415
       assertProblem(replica.handler.handle(request), 415);
     }
@@ -318,9 +348,33 @@ class IngressHandlerTest {
   @Test
   void get_returns401_whenUnsigned() {
     // GIVEN a record that exists
-    replica.handler.handle(replica.binary(emailChange("chg-1")));
+    replica.handler.handle(replica.structured(emailChange("chg-1")));
     // WHEN it is read without a signature THEN 401
     assertProblem(replica.handler.handle(new HttpRequest("GET", "/records/user/42", Map.of(), null)), 401);
+  }
+
+  @Test
+  void get_returns401_whenTheSignatureIsForAnotherPath() {
+    // GIVEN two records, and a GET correctly signed for the first one
+    replica.handler.handle(replica.structured(emailChange("chg-1")));
+    replica.handler.handle(replica.structured(replica.change("chg-2", new RecordKey("user", "43"),
+        new Op.Set("email", JsonValue.ofString("secret@b")))));
+    HttpRequest signedFor42 = replica.get("/records/user/42");
+    // WHEN its headers are replayed against the other record, or with a query appended
+    for (String other : List.of("/records/user/43", "/records/user/42?x=1")) {
+      HttpRequest replayed = new HttpRequest("GET", other, signedFor42.headers(), null);
+      // THEN 401: the signature covers "GET <path-and-query>"
+      assertProblem(replica.handler.handle(replayed), 401);
+    }
+    // ... while the request as signed still reads its record
+    assertThat(replica.handler.handle(signedFor42).status()).isEqualTo(200);
+  }
+
+  @Test
+  void get_returns401_whenSignedOverAnEmptyBody_asBeforeDesignSection6Changed() {
+    HttpRequest emptyBodySigned = replica.signed("POST", "/records/user/42", "get-1", Map.of(), new byte[0], IngressFixture.SECRET);
+    assertProblem(replica.handler.handle(
+        new HttpRequest("GET", "/records/user/42", emptyBodySigned.headers(), null)), 401);
   }
 
   @Test
@@ -452,7 +506,7 @@ class IngressHandlerTest {
   void post_returns503_whenTheStoreIsUnavailable() {
     IngressFixture down =
         new IngressFixture(Schemas.inferred(), s -> failing(SynclineException.unavailable("store down", null)), 4);
-    HttpResponse response = down.handler.handle(down.binary(emailChange("chg-1")));
+    HttpResponse response = down.handler.handle(down.structured(emailChange("chg-1")));
     assertProblem(response, 503);
     assertThat(response.header("Retry-After")).contains("1");
   }
@@ -461,7 +515,7 @@ class IngressHandlerTest {
   void post_returns500_withoutDetails_onAnUnexpectedFailure() {
     IngressFixture broken =
         new IngressFixture(Schemas.inferred(), s -> failing(new IllegalStateException("secret internals")), 4);
-    HttpResponse response = broken.handler.handle(broken.binary(emailChange("chg-1")));
+    HttpResponse response = broken.handler.handle(broken.structured(emailChange("chg-1")));
     JsonNode problem = assertProblem(response, 500);
     assertThat(problem.has("detail")).isFalse();
     assertThat(new String(response.body(), StandardCharsets.UTF_8)).doesNotContain("secret internals");

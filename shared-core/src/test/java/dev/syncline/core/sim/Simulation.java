@@ -357,7 +357,7 @@ final class Simulation {
         return new Delivery.Retry("dropped");
       }
       // Through the wire format, binary or structured, as a real peer would receive it.
-      HttpMessage wire = random.nextBoolean() ? ChangeEvents.toBinary(change) : ChangeEvents.toStructured(change);
+      HttpMessage wire = ChangeEvents.toStructured(change);
       if (chance(0.1)) {
         stats.strayCopies++;
         pendingDelayed++;
@@ -385,7 +385,7 @@ final class Simulation {
 
     private boolean receive(String to, HttpMessage wire) {
       try {
-        nodes.get(to).engine.applyChange(ChangeEvents.read(ChangeEvents.fromHttp(wire.headers(), wire.body())));
+        nodes.get(to).engine.applyChange(ChangeEvents.read(dev.syncline.core.json.Json.readCloudEvent(wire.body())));
         return true;
       } catch (Crash crash) {
         stats.crashes++;
