@@ -28,10 +28,17 @@ public sealed interface ApplyOutcome {
   }
 
   /**
-   * The intent can never apply (it does not fit the schema); nothing was written. Send it to the
-   * dead-letter path with {@code reason}; do not retry.
+   * The intent can never apply: it does not fit the schema ({@code SCHEMA_VIOLATION}) or would
+   * take the record past {@link Limits#MAX_RECORD_BYTES} ({@code TOO_LARGE}); nothing was written.
+   * Send it to the dead-letter path with {@code reason}; do not retry.
    */
-  record Rejected(RecordKey key, String reason) implements ApplyOutcome {
+  record Rejected(RecordKey key, SynclineException.Kind kind, String reason) implements ApplyOutcome {
+
+    /** A schema violation. */
+    public Rejected(RecordKey key, String reason) {
+      this(key, SynclineException.Kind.SCHEMA_VIOLATION, reason);
+    }
+
     @Override
     public String outcome() {
       return "rejected";

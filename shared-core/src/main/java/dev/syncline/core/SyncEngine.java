@@ -2,14 +2,18 @@ package dev.syncline.core;
 
 import dev.syncline.core.clock.HybridLogicalClock;
 import dev.syncline.core.clock.Hlc;
+import dev.syncline.core.crdt.CausalContext;
 import dev.syncline.core.crdt.Causality;
 import dev.syncline.core.crdt.Conflict;
 import dev.syncline.core.crdt.ConflictHandler;
+import dev.syncline.core.crdt.Dot;
 import dev.syncline.core.crdt.Op;
 import dev.syncline.core.crdt.RecordState;
 import dev.syncline.core.crdt.RecordView;
 import dev.syncline.core.event.ChangeEvents.RemoteChange;
+import dev.syncline.core.event.DeltaCodec;
 import dev.syncline.core.event.WriteIntent;
+import dev.syncline.core.port.AppliedIntents;
 import dev.syncline.core.port.Claim;
 import dev.syncline.core.port.ConflictSink;
 import dev.syncline.core.port.DedupeStore;
@@ -124,11 +128,16 @@ public final class SyncEngine {
   }
 
   /**
-   * Merges a change from a peer. Never forwards it (only the origin forwards).
+   * Merges a change from a peer. Never forwards it (only the origin forwards). Records the intent
+   * keys it carries, so that a retry of one of them here is a duplicate.
    *
    * @return {@code Applied} if the state grew, {@code Duplicate} if it held the change already
+   * @throws SynclineException MALFORMED if the change is stamped more than {@link
+   *     Limits#MAX_CLOCK_AHEAD} ahead of this replica's clock or names a dot counter above {@link
+   *     Dot#MAX_PEER_COUNTER}: nothing is merged and the clock is untouched
    */
   public ApplyOutcome applyChange(RemoteChange change) {
+    requirePlausible(change);
     Hlc newest = change.delta().latest();
     boolean skewed = hlc.observe(newest); // counted once, if the change is merged
     for (int attempt = 1; attempt <= config.maxWriteAttempts(); attempt++) {
@@ -136,19 +145,26 @@ public final class SyncEngine {
       StoredRecord stored = loaded.map(Versioned::record).orElse(StoredRecord.EMPTY);
       long version = loaded.map(Versioned::version).orElse(0L);
       RecordState merged = stored.state().join(change.delta());
-      if (merged.equals(stored.state())) {
+      AppliedIntents applied = stored.appliedIntents().withFromPeers(
+          change.intents(), hlc.wallClock().millis() - config.dedupeTtl().toMillis());
+      if (merged.equals(stored.state()) && applied.equals(stored.appliedIntents())) {
         metrics.duplicate();
         return new ApplyOutcome.Duplicate(change.key());
       }
       Causality causality = change.delta().context().compare(stored.state().context());
       long written;
       try {
-        written = records.write(change.key(), stored.withState(merged), version);
+        written = records.write(change.key(), stored.withState(merged).withAppliedIntents(applied), version);
       } catch (SynclineException e) {
         if (e.kind() != SynclineException.Kind.CONCURRENT_MODIFICATION) {
           throw e;
         }
         continue;
+      }
+      if (merged.equals(stored.state())) {
+        // Only intent keys were new: the state had this change already.
+        metrics.duplicate();
+        return new ApplyOutcome.Duplicate(change.key());
       }
       metrics.changeMerged(causality, Math.max(0, hlc.wallClock().millis() - change.timeMillis()));
       if (skewed) {
@@ -162,6 +178,26 @@ public final class SyncEngine {
     }
     throw SynclineException.concurrentModification(
         "record " + change.key() + " kept changing; gave up after " + config.maxWriteAttempts() + " attempts");
+  }
+
+  /** Refuses a change whose stamps or counters no honest peer could have made (DESIGN 5.8). */
+  private void requirePlausible(RemoteChange change) {
+    long now = hlc.wallClock().millis();
+    long newest = Math.max(change.delta().newestStamp().wall(), change.timeMillis());
+    for (long at : change.intents().values()) {
+      newest = Math.max(newest, at);
+    }
+    if (!Limits.plausible(newest, now)) {
+      throw SynclineException.malformed(
+          "the change is stamped " + (newest - now) + " ms ahead of this replica's clock; at most "
+              + Limits.MAX_CLOCK_AHEAD.toMillis() + " ms are accepted");
+    }
+    for (long counter : change.delta().context().maxima().values()) {
+      if (counter > Dot.MAX_PEER_COUNTER) {
+        throw SynclineException.malformed(
+            "the change names dot counter " + counter + "; at most " + Dot.MAX_PEER_COUNTER + " are accepted from a peer");
+      }
+    }
   }
 
   /**
@@ -181,7 +217,7 @@ public final class SyncEngine {
       Optional<Versioned> loaded = records.load(key);
       StoredRecord stored = loaded.map(Versioned::record).orElse(StoredRecord.EMPTY);
       long version = loaded.map(Versioned::version).orElse(0L);
-      if (dedupeKey != null && stored.appliedIntents().containsKey(dedupeKey)) {
+      if (dedupeKey != null && stored.appliedIntents().contains(dedupeKey)) {
         return new ApplyOutcome.Duplicate(key);
       }
       RecordState.Mutation mutation;
@@ -189,16 +225,20 @@ public final class SyncEngine {
         Hlc stamp = hlc.stampAbove(stored.state().latest());
         mutation = stored.state().apply(key.entity(), ops, config.replicaId(), stamp, config.schemas());
       } catch (SynclineException e) {
-        if (e.kind() == SynclineException.Kind.SCHEMA_VIOLATION) {
-          return new ApplyOutcome.Rejected(key, e.getMessage());
+        if (e.kind() == SynclineException.Kind.SCHEMA_VIOLATION || e.kind() == SynclineException.Kind.TOO_LARGE) {
+          return new ApplyOutcome.Rejected(key, e.kind(), e.getMessage());
         }
         throw e;
+      }
+      Optional<String> tooLarge = overLimit(stored.state(), mutation.state());
+      if (tooLarge.isPresent()) {
+        return new ApplyOutcome.Rejected(key, SynclineException.Kind.TOO_LARGE, tooLarge.get());
       }
       long now = hlc.wallClock().millis();
       StoredRecord next =
           new StoredRecord(
               mutation.state(),
-              outboxWith(stored, mutation.delta(), key.subject() + "@" + (version + 1), now, traceparent),
+              outboxWith(stored, mutation.delta(), dedupeKey, key.subject() + "@" + (version + 1), now, traceparent),
               appliedWith(stored, dedupeKey, now));
       long written;
       try {
@@ -216,17 +256,32 @@ public final class SyncEngine {
         "record " + key + " kept changing; gave up after " + config.maxWriteAttempts() + " attempts");
   }
 
+  /**
+   * Why a write must be refused for size (DESIGN 5.7), if it must: the new state, encoded, is over
+   * {@link Limits#MAX_RECORD_BYTES} and larger than before (a record that merges made larger
+   * still takes writes that shrink it).
+   */
+  private static Optional<String> overLimit(RecordState before, RecordState after) {
+    int size = DeltaCodec.encode(after).length;
+    if (size <= Limits.MAX_RECORD_BYTES || size <= DeltaCodec.encode(before).length) {
+      return Optional.empty();
+    }
+    return Optional.of("the record would take " + size + " bytes; a record holds at most "
+        + Limits.MAX_RECORD_BYTES + " bytes on every cloud");
+  }
+
   private TreeMap<String, OutboxEntry> outboxWith(
-      StoredRecord stored, RecordState delta, String changeId, long now, String traceparent) {
+      StoredRecord stored, RecordState delta, String dedupeKey, String changeId, long now, String traceparent) {
     TreeMap<String, OutboxEntry> outbox = new TreeMap<>(stored.outbox());
     if (delta.isEmpty()) {
       return outbox;
     }
+    CausalContext dots = delta.context();
     for (Peer peer : config.peers()) {
       outbox.merge(
           peer.replica(),
-          OutboxEntry.first(peer.replica(), delta, changeId, now, traceparent),
-          (old, fresh) -> old.plus(delta, changeId, now, traceparent));
+          OutboxEntry.first(peer.replica(), dots, dedupeKey, changeId, now, traceparent),
+          (old, fresh) -> old.plus(dots, dedupeKey, changeId, now, traceparent));
     }
     return outbox;
   }
@@ -237,10 +292,10 @@ public final class SyncEngine {
    * confirms them completed (a key whose completion was never recorded, because the process died
    * after the record write, stays until the TTL: it is the one a redelivery needs).
    */
-  private TreeMap<String, Long> appliedWith(StoredRecord stored, String dedupeKey, long now) {
+  private AppliedIntents appliedWith(StoredRecord stored, String dedupeKey, long now) {
     long horizon = now - config.dedupeTtl().toMillis();
     TreeMap<String, Long> applied = new TreeMap<>();
-    stored.appliedIntents().forEach((k, at) -> {
+    stored.appliedIntents().local().forEach((k, at) -> {
       if (at > horizon) {
         applied.put(k, at);
       }
@@ -257,7 +312,7 @@ public final class SyncEngine {
         }
       }
     }
-    return applied;
+    return new AppliedIntents(applied, stored.appliedIntents().withFromPeers(java.util.Map.of(), horizon).fromPeers());
   }
 
   private boolean completedQuietly(String key, long now) {

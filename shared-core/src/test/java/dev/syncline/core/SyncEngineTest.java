@@ -203,12 +203,51 @@ class SyncEngineTest {
       replica.engine.applyIntent(intent("i-" + i, "user/busy", "[{\"op\":\"incr\",\"field\":\"n\",\"by\":1}]"));
     }
     // THEN the record remembers only the newest intents plus the one never completed...
-    var applied = records.load(new RecordKey("user", "busy")).orElseThrow().record().appliedIntents();
+    var applied = records.load(new RecordKey("user", "busy")).orElseThrow().record().appliedIntents().local();
     assertThat(applied).hasSize(SyncEngine.KEPT_INTENTS + 1).containsKey(first.dedupeKey());
     // ...so its late redelivery is still recognized
     assertThat(replica.engine.applyIntent(first)).isInstanceOf(ApplyOutcome.Duplicate.class);
     assertThat(replica.engine.view(new RecordKey("user", "busy")).orElseThrow().fields().get("n"))
         .isEqualTo(JsonValue.ofLong(1_001));
+  }
+
+  @Test
+  void applyIntent_isADuplicate_whenRetriedOnAnotherCloudAfterTheOriginsChangeArrived() {
+    Map<String, TestReplica> mesh = TestReplica.mesh(time, AWS, AZURE, GCP);
+    // GIVEN an intent applied on AWS (whose acknowledgement the app never saw) and forwarded
+    WriteIntent credit = intent("pay-7", "account/a1", "[{\"op\":\"incr\",\"field\":\"balance\",\"by\":100}]");
+    assertThat(mesh.get(AWS).engine.applyIntent(credit)).isInstanceOf(ApplyOutcome.Applied.class);
+    mesh.get(AWS).drain.drainPending(100);
+    // WHEN the app fails over and publishes the same intent on Azure
+    ApplyOutcome retried = mesh.get(AZURE).engine.applyIntent(credit);
+    // THEN Azure knows it from AWS's change: a duplicate, and the balance is counted once
+    assertThat(retried).isInstanceOf(ApplyOutcome.Duplicate.class);
+    mesh.values().forEach(r -> r.drain.drainPending(100));
+    for (TestReplica r : mesh.values()) {
+      assertThat(view(r, "account", "a1")).contains("\"balance\":100");
+    }
+  }
+
+  @Test
+  void applyIntent_rejectsAWriteThatWouldTakeTheRecordPastTheLimit_beforeWritingAnything() {
+    TestReplica replica = TestReplica.alone(AWS, time, new InMemoryRecordStore(), new InMemoryDedupeStore());
+    String big = "x".repeat(Limits.MAX_RECORD_BYTES);
+    // GIVEN a record that holds a small value
+    replica.engine.applyIntent(intent("small", "doc/1", "[{\"op\":\"set\",\"field\":\"a\",\"value\":\"ok\"}]"));
+    // WHEN an intent would take it past the limit
+    ApplyOutcome outcome = replica.engine.applyIntent(intent("big", "doc/1", "[{\"op\":\"set\",\"field\":\"b\",\"value\":\"" + big + "\"}]"));
+    // THEN it is rejected as too large, nothing changes, and a redelivery is rejected again
+    assertThat(outcome).isInstanceOfSatisfying(ApplyOutcome.Rejected.class, r -> {
+      assertThat(r.kind()).isEqualTo(SynclineException.Kind.TOO_LARGE);
+      assertThat(r.reason()).contains(Integer.toString(Limits.MAX_RECORD_BYTES));
+    });
+    assertThat(view(replica, "doc", "1")).contains("\"a\":\"ok\"").doesNotContain("\"b\"");
+    assertThat(replica.engine.applyIntent(intent("big", "doc/1", "[{\"op\":\"set\",\"field\":\"b\",\"value\":\"" + big + "\"}]")))
+        .isInstanceOf(ApplyOutcome.Rejected.class);
+    // ... while a value just under the limit fits
+    String fits = "y".repeat(Limits.MAX_RECORD_BYTES - 400);
+    assertThat(replica.engine.applyIntent(intent("fits", "doc/2", "[{\"op\":\"set\",\"field\":\"b\",\"value\":\"" + fits + "\"}]")))
+        .isInstanceOf(ApplyOutcome.Applied.class);
   }
 
   /** Stands for the process dying: an Error, so no cleanup code in the engine runs. */

@@ -24,34 +24,45 @@ public final class HybridLogicalClock {
   }
 
   /**
-   * A stamp for a local write: greater than every stamp this clock has issued or observed, and
-   * greater than {@code floor} (the highest stamp already in the record written to).
+   * A stamp for a local write: greater than {@code floor} (the highest stamp already in the
+   * record written to) and than every stamp this clock has issued or observed within the allowed
+   * skew.
+   *
+   * <p>The process-wide clock only moves to stamps within {@code maxSkew} of local wall time: a
+   * record holding a stamp far ahead (a peer's clock gone wrong, or a hostile change) gets its own
+   * stamps above it, but the other records of this process keep stamps near real time.
    */
   public synchronized Hlc stampAbove(Hlc floor) {
-    Hlc base = Hlc.max(last, floor);
     long wall = wallClock.millis();
+    Hlc base = Hlc.max(last, floor);
+    Hlc next;
     if (wall > base.wall()) {
-      last = new Hlc(wall, 0);
+      next = new Hlc(wall, 0);
     } else if (base.logical() < Integer.MAX_VALUE) {
-      last = new Hlc(base.wall(), base.logical() + 1);
+      next = new Hlc(base.wall(), base.logical() + 1);
     } else {
-      // The logical counter is exhausted (a stamp far ahead was observed, or a hostile one):
-      // move the physical part on instead of overflowing.
-      last = new Hlc(base.wall() + 1, 0);
+      // The logical counter is exhausted: move the physical part on instead of overflowing.
+      next = new Hlc(base.wall() + 1, 0);
     }
-    return last;
+    if (next.wall() - wall <= maxSkewMillis) {
+      last = next;
+    }
+    return next;
   }
 
   /**
-   * Observes a stamp received from a peer so that later local stamps exceed it.
+   * Observes a stamp received from a peer so that later local stamps exceed it, unless it is
+   * further ahead of local wall time than the allowed skew: such a stamp is still merged (and its
+   * record's own writes are stamped above it), but it does not move this process's clock.
    *
    * @return true if the stamp is ahead of local wall time by more than the allowed skew
    */
   public synchronized boolean observe(Hlc remote) {
-    if (remote.compareTo(last) > 0) {
+    boolean skewed = remote.wall() - wallClock.millis() > maxSkewMillis;
+    if (!skewed && remote.compareTo(last) > 0) {
       last = remote;
     }
-    return remote.wall() - wallClock.millis() > maxSkewMillis;
+    return skewed;
   }
 
   public Clock wallClock() {

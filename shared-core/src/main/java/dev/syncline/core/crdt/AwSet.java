@@ -160,6 +160,34 @@ public final class AwSet implements FieldState {
   }
 
   @Override
+  public void forEachStamp(Consumer<Hlc> action) {
+    elements.values().forEach(dots -> dots.values().forEach(action));
+  }
+
+  @Override
+  public AwSet restrict(CausalContext dots) {
+    TreeMap<JsonValue, SortedMap<Dot, Hlc>> out = new TreeMap<>();
+    boolean same = true;
+    for (Map.Entry<JsonValue, SortedMap<Dot, Hlc>> e : elements.entrySet()) {
+      TreeMap<Dot, Hlc> kept = new TreeMap<>();
+      e.getValue().forEach((dot, hlc) -> {
+        if (dots.contains(dot)) {
+          kept.put(dot, hlc);
+        }
+      });
+      if (kept.size() == e.getValue().size()) {
+        out.put(e.getKey(), e.getValue());
+      } else {
+        same = false;
+        if (!kept.isEmpty()) {
+          out.put(e.getKey(), Collections.unmodifiableSortedMap(kept));
+        }
+      }
+    }
+    return same ? this : new AwSet(out, true);
+  }
+
+  @Override
   public boolean equals(Object o) {
     return o instanceof AwSet other && elements.equals(other.elements);
   }

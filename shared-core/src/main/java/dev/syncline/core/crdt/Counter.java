@@ -19,6 +19,11 @@ import java.util.function.Function;
  * counter, so the join keeps the higher of each (compare the causal counter of Baquero's
  * delta-enabled-crdts, whose reset instead loses concurrent increments folded into a
  * contribution, and the PN-counter of Shapiro et al. 2011).
+ *
+ * <p>Running sums are exact integers of up to {@value #SUM_BITS} bits plus sign. A replica's sum
+ * only ever grows by its own increments, resets notwithstanding, so a 64-bit sum would run out
+ * after a counter was driven to the 64-bit edge, reset, and incremented again; at 127 bits that
+ * takes 2^64 increments of the largest size.
  */
 public record Counter(SortedMap<String, Contribution> contributions, SortedMap<String, Contribution> resets)
     implements FieldState {
@@ -26,8 +31,28 @@ public record Counter(SortedMap<String, Contribution> contributions, SortedMap<S
   public static final Counter EMPTY =
       new Counter(Collections.emptySortedMap(), Collections.emptySortedMap());
 
-  /** A replica's running sum as of its increment with dot counter {@code counter}. */
-  public record Contribution(long counter, long sum, Hlc hlc) {}
+  /** A running sum is at most this many bits plus a sign. */
+  public static final int SUM_BITS = 127;
+
+  private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
+  private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
+
+  /**
+   * A replica's running sum as of its increment with dot counter {@code counter}.
+   *
+   * @throws IllegalArgumentException if the counter is not a dot counter or the sum needs more
+   *     than {@value #SUM_BITS} bits
+   */
+  public record Contribution(long counter, BigInteger sum, Hlc hlc) {
+    public Contribution {
+      if (counter < 1 || counter > Dot.MAX_COUNTER) {
+        throw new IllegalArgumentException("a contribution's counter must be a dot counter");
+      }
+      if (sum.bitLength() > SUM_BITS) {
+        throw new IllegalArgumentException("a counter's running sum must fit " + SUM_BITS + " bits and a sign");
+      }
+    }
+  }
 
   public Counter {
     contributions = Collections.unmodifiableSortedMap(new TreeMap<>(contributions));
@@ -55,15 +80,33 @@ public record Counter(SortedMap<String, Contribution> contributions, SortedMap<S
   /**
    * Delta of {@code by} added by the replica of {@code dot}.
    *
-   * @throws ArithmeticException if the replica's running sum (every increment it ever made to
-   *     this counter, resets notwithstanding) would overflow 64 bits
+   * @throws ArithmeticException if the value this state shows would leave the signed 64-bit range,
+   *     or move further out of it (increments merged concurrently from several replicas can take
+   *     it out; see {@link #value()}), or the replica's running sum would outgrow {@value
+   *     #SUM_BITS} bits
    */
   public Counter increment(Dot dot, long by, Hlc hlc) {
+    BigInteger before = value();
+    BigInteger after = before.add(BigInteger.valueOf(by));
+    if (beyondLong(after).compareTo(beyondLong(before)) > 0) {
+      throw new ArithmeticException("the counter would leave the signed 64-bit range");
+    }
     Contribution own = contributions.get(dot.replica());
-    long sum = Math.addExact(own == null ? 0 : own.sum(), by);
+    BigInteger sum = (own == null ? BigInteger.ZERO : own.sum()).add(BigInteger.valueOf(by));
+    if (sum.bitLength() > SUM_BITS) {
+      throw new ArithmeticException("this replica's running sum would outgrow " + SUM_BITS + " bits");
+    }
     return new Counter(
         new TreeMap<>(Map.of(dot.replica(), new Contribution(dot.counter(), sum, hlc))),
         Collections.emptySortedMap());
+  }
+
+  /** How far a value lies outside the signed 64-bit range; zero inside it. */
+  private static BigInteger beyondLong(BigInteger v) {
+    if (v.compareTo(LONG_MAX) > 0) {
+      return v.subtract(LONG_MAX);
+    }
+    return v.compareTo(LONG_MIN) < 0 ? LONG_MIN.subtract(v) : BigInteger.ZERO;
   }
 
   /** Delta that resets everything this state has observed. */
@@ -72,21 +115,39 @@ public record Counter(SortedMap<String, Contribution> contributions, SortedMap<S
   }
 
   /**
-   * The counter's value: every observed increment exactly once, less what was reset. Exact even
-   * where concurrent increments from several replicas add up beyond 64 bits.
+   * The counter's value: every observed increment exactly once, less what was reset. A replica
+   * never takes it out of the signed 64-bit range by its own increments; increments made
+   * concurrently on several replicas can, and the value is then still exact.
    */
   public BigInteger value() {
     BigInteger total = BigInteger.ZERO;
     for (Map.Entry<String, Contribution> e : contributions.entrySet()) {
-      total = total.add(BigInteger.valueOf(e.getValue().sum()))
-          .subtract(BigInteger.valueOf(watermark(e.getKey(), Contribution::sum)));
+      total = total.add(e.getValue().sum()).subtract(watermark(e.getKey(), Contribution::sum, BigInteger.ZERO));
     }
     return total;
   }
 
-  private long watermark(String replica, Function<Contribution, Long> part) {
+  private <T> T watermark(String replica, Function<Contribution, T> part, T none) {
     Contribution reset = resets.get(replica);
-    return reset == null ? 0 : part.apply(reset);
+    return reset == null ? none : part.apply(reset);
+  }
+
+  /** The contributions and resets whose dots are in {@code dots}. */
+  @Override
+  public Counter restrict(CausalContext dots) {
+    TreeMap<String, Contribution> c = new TreeMap<>();
+    contributions.forEach((replica, x) -> {
+      if (dots.contains(new Dot(replica, x.counter()))) {
+        c.put(replica, x);
+      }
+    });
+    TreeMap<String, Contribution> r = new TreeMap<>();
+    resets.forEach((replica, x) -> {
+      if (dots.contains(new Dot(replica, x.counter()))) {
+        r.put(replica, x);
+      }
+    });
+    return c.size() == contributions.size() && r.size() == resets.size() ? this : new Counter(c, r);
   }
 
   /** Counters join without contexts, so joining with bottom never changes them. */
@@ -104,7 +165,7 @@ public record Counter(SortedMap<String, Contribution> contributions, SortedMap<S
   @Override
   public boolean isLive() {
     for (Map.Entry<String, Contribution> e : contributions.entrySet()) {
-      if (e.getValue().counter() > watermark(e.getKey(), Contribution::counter)) {
+      if (e.getValue().counter() > watermark(e.getKey(), Contribution::counter, 0L)) {
         return true;
       }
     }
@@ -115,7 +176,7 @@ public record Counter(SortedMap<String, Contribution> contributions, SortedMap<S
   public Hlc latest() {
     Hlc max = Hlc.ZERO;
     for (Map.Entry<String, Contribution> e : contributions.entrySet()) {
-      if (e.getValue().counter() > watermark(e.getKey(), Contribution::counter)) {
+      if (e.getValue().counter() > watermark(e.getKey(), Contribution::counter, 0L)) {
         max = Hlc.max(max, e.getValue().hlc());
       }
     }
@@ -123,7 +184,19 @@ public record Counter(SortedMap<String, Contribution> contributions, SortedMap<S
   }
 
   @Override
+  public void forEachStamp(Consumer<Hlc> action) {
+    contributions.values().forEach(c -> action.accept(c.hlc()));
+    resets.values().forEach(c -> action.accept(c.hlc()));
+  }
+
+  @Override
   public void forEachDot(Consumer<Dot> action) {
     contributions.forEach((replica, c) -> action.accept(new Dot(replica, c.counter())));
+  }
+
+  @Override
+  public void forEachHeldDot(Consumer<Dot> action) {
+    forEachDot(action);
+    resets.forEach((replica, c) -> action.accept(new Dot(replica, c.counter())));
   }
 }

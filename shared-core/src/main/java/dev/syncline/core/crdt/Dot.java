@@ -6,11 +6,24 @@ package dev.syncline.core.crdt;
  */
 public record Dot(String replica, long counter) implements Comparable<Dot> {
 
+  /**
+   * The highest dot counter: 2^53 - 1, the largest integer every JSON reader holds exactly (a
+   * double's mantissa), so no tool reading the wire format rounds a dot.
+   */
+  public static final long MAX_COUNTER = (1L << 53) - 1;
+
+  /**
+   * The highest dot counter a change from a peer may carry: 2^52, half of {@link #MAX_COUNTER}.
+   * A peer can name dots of any replica, this one included, so a forged counter near the end of
+   * the range would leave this replica no dot for its next write; below this bound there are
+   * always 2^52 more.
+   */
+  public static final long MAX_PEER_COUNTER = 1L << 52;
 
   public Dot {
     requireReplicaId(replica);
-    if (counter < 1) {
-      throw new IllegalArgumentException("dot counter must be positive");
+    if (counter < 1 || counter > MAX_COUNTER) {
+      throw new IllegalArgumentException("dot counter must be between 1 and " + MAX_COUNTER);
     }
   }
 

@@ -34,6 +34,26 @@ public sealed interface FieldState permits Register, Counter, AwSet {
   void forEachDot(Consumer<Dot> action);
 
   /**
+   * Every dot the state holds anywhere: the live writes' and, for a counter, its reset
+   * watermarks'. A well-formed state's context contains all of them.
+   */
+  default void forEachHeldDot(Consumer<Dot> action) {
+    forEachDot(action);
+  }
+
+  /** Every stamp the state holds, live or not (bounds are checked on all of them). */
+  default void forEachStamp(Consumer<Hlc> action) {
+    action.accept(latest());
+  }
+
+  /**
+   * The part of this state whose dots are in {@code dots}: joined with a replica's state under
+   * the context {@code dots}, it carries exactly what the writes named by {@code dots} did (the
+   * delta a peer needs for them). May be bottom.
+   */
+  FieldState restrict(CausalContext dots);
+
+  /**
    * True if joining this state with its bottom under {@code other} leaves it unchanged: none of
    * its writes was seen (and so removed) by the other side.
    */

@@ -108,6 +108,74 @@ public final class RecordState {
     }
   }
 
+  /**
+   * The part of this state that the writes named by {@code dots} made or removed: the fields'
+   * entries whose dots are in {@code dots}, under this context restricted to {@code dots}. Joined
+   * into any replica it carries what those writes did and nothing else, so an outbox can keep
+   * only the dots it owes a peer and read the delta from the current state when it sends
+   * (Almeida et al. 2018, section 7: a delta is any state below the full one).
+   */
+  public RecordState restrict(CausalContext dots) {
+    if (isEmpty() || dots.isEmpty()) {
+      return EMPTY;
+    }
+    TreeMap<FieldKey, FieldState> out = new TreeMap<>();
+    fields.forEach((key, state) -> putIfNotBottom(out, key, state.restrict(dots)));
+    return new RecordState(context.intersect(dots), out, true);
+  }
+
+  /**
+   * The dots among {@code among} that this state's fields hold and {@code later} (a state this
+   * one grew into) holds differently: removed, superseded or reset since. Over-approximates per
+   * field (every dot of a field that changed at all), which only ever makes a delta larger.
+   */
+  public CausalContext changedIn(RecordState later, CausalContext among) {
+    CausalContext.Builder changed = CausalContext.builder();
+    boolean any = false;
+    for (Map.Entry<FieldKey, FieldState> e : fields.entrySet()) {
+      CausalContext.Builder held = CausalContext.builder();
+      boolean[] some = {false};
+      e.getValue().forEachHeldDot(dot -> {
+        if (among.contains(dot)) {
+          held.add(dot.replica(), dot.counter(), dot.counter());
+          some[0] = true;
+        }
+      });
+      if (!some[0]) {
+        continue;
+      }
+      CausalContext d = held.build();
+      FieldState now = later.fields.getOrDefault(e.getKey(), FieldState.bottom(e.getKey().type()));
+      if (!e.getValue().restrict(d).equals(now.restrict(d))) {
+        d.forEachRange(changed::add);
+        any = true;
+      }
+    }
+    return any ? changed.build() : CausalContext.EMPTY;
+  }
+
+  /**
+   * Checks what a decoded state must satisfy beyond its format: every dot a field holds is in
+   * the context (otherwise a later local write could reuse it for another value).
+   *
+   * @throws IllegalArgumentException naming the field that breaks it
+   */
+  public RecordState requireWellFormed() {
+    fields.forEach((key, state) -> state.forEachHeldDot(dot -> {
+      if (!context.contains(dot)) {
+        throw new IllegalArgumentException("field " + key.name() + " holds dot " + dot + " that the context lacks");
+      }
+    }));
+    return this;
+  }
+
+  /** The highest stamp anywhere in the state, live or not. */
+  public Hlc newestStamp() {
+    Hlc[] max = {Hlc.ZERO};
+    fields.values().forEach(f -> f.forEachStamp(h -> max[0] = Hlc.max(max[0], h)));
+    return max[0];
+  }
+
   /** The highest stamp of any live write in the record. */
   public Hlc latest() {
     Hlc max = Hlc.ZERO;
@@ -185,8 +253,7 @@ public final class RecordState {
         try {
           step = counter.increment(context.nextDot(replica), incr.by(), hlc);
         } catch (ArithmeticException e) {
-          throw SynclineException.schemaViolation(
-              "counter '" + op.field() + "': this replica's increments would overflow a signed 64-bit sum");
+          throw SynclineException.schemaViolation("counter '" + op.field() + "': " + e.getMessage());
         }
         fresh();
         fields.put(key, counter.join(step, context, context));
@@ -297,9 +364,7 @@ public final class RecordState {
             conflicts.put(name, List.copyOf(values));
           }
         });
-    TreeMap<String, Long> version = new TreeMap<>(context.vector());
-    context.cloud().forEach(d -> version.merge(d.replica(), d.counter(), Math::max));
-    return new RecordView(key, !shown.isEmpty(), shown, conflicts, version);
+    return new RecordView(key, !shown.isEmpty(), shown, conflicts, context.maxima());
   }
 
   /** A field's values to show: register siblings winner first; otherwise one value. */

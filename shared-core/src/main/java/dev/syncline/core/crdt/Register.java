@@ -82,6 +82,22 @@ public record Register(SortedMap<Dot, Sibling> siblings) implements FieldState {
     siblings.keySet().forEach(action);
   }
 
+  @Override
+  public void forEachStamp(Consumer<Hlc> action) {
+    siblings.values().forEach(s -> action.accept(s.hlc()));
+  }
+
+  @Override
+  public Register restrict(CausalContext dots) {
+    TreeMap<Dot, Sibling> kept = new TreeMap<>();
+    siblings.forEach((dot, sibling) -> {
+      if (dots.contains(dot)) {
+        kept.put(dot, sibling);
+      }
+    });
+    return kept.size() == siblings.size() ? this : new Register(kept);
+  }
+
   /** The distinct sibling values, the winner first. */
   public List<JsonValue> valuesWinnerFirst() {
     List<SortedMap.Entry<Dot, Sibling>> entries = new ArrayList<>(siblings.entrySet());

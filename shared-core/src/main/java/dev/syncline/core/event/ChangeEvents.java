@@ -20,8 +20,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -38,16 +40,39 @@ public final class ChangeEvents {
 
   private ChangeEvents() {}
 
-  /** A change read from a peer. */
-  public record RemoteChange(String origin, RecordKey key, String id, long timeMillis, RecordState delta) {}
+  /**
+   * A change read from a peer.
+   *
+   * @param intents dedupe keys of the intents the origin applied in it, to when
+   */
+  public record RemoteChange(
+      String origin, RecordKey key, String id, long timeMillis, RecordState delta, SortedMap<String, Long> intents) {
+
+    public RemoteChange {
+      intents = Collections.unmodifiableSortedMap(new TreeMap<>(intents));
+    }
+
+    /** A change that carries no intent keys. */
+    public RemoteChange(String origin, RecordKey key, String id, long timeMillis, RecordState delta) {
+      this(origin, key, id, timeMillis, delta, Collections.emptySortedMap());
+    }
+  }
+
+  /** Builds a change event that carries no intent keys. */
+  public static CloudEvent build(
+      String origin, RecordKey key, String changeId, long timeMillis, RecordState delta, String traceparent) {
+    return build(origin, key, changeId, timeMillis, delta, Collections.emptySortedMap(), traceparent);
+  }
 
   /**
    * Builds the change event for {@code delta} of record {@code key}, written at {@code origin}.
    *
+   * @param intents dedupe keys of the intents applied in it, to when (DESIGN section 5.4)
    * @param traceparent W3C trace context to carry, or null to derive one from the change id
    */
   public static CloudEvent build(
-      String origin, RecordKey key, String changeId, long timeMillis, RecordState delta, String traceparent) {
+      String origin, RecordKey key, String changeId, long timeMillis, RecordState delta,
+      SortedMap<String, Long> intents, String traceparent) {
     return CloudEventBuilder.v1()
         .withId(changeId)
         .withSource(URI.create(SOURCE_PREFIX + origin))
@@ -58,7 +83,7 @@ public final class ChangeEvents {
         .withDataSchema(DATASCHEMA)
         .withExtension("partitionkey", key.subject())
         .withExtension("traceparent", traceparent != null ? traceparent : traceparentFor(changeId))
-        .withData(DeltaCodec.encode(delta))
+        .withData(DeltaCodec.encode(delta, intents))
         .build();
   }
 
@@ -90,7 +115,8 @@ public final class ChangeEvents {
       throw SynclineException.malformed("data is required: a " + DeltaCodec.FORMAT + " delta");
     }
     long time = event.getTime() == null ? 0 : event.getTime().toInstant().toEpochMilli();
-    return new RemoteChange(origin, key, event.getId(), time, DeltaCodec.decode(event.getData().toBytes()));
+    DeltaCodec.Change data = DeltaCodec.decodeChange(event.getData().toBytes());
+    return new RemoteChange(origin, key, event.getId(), time, data.delta(), data.intents());
   }
 
   /** An HTTP message: headers and body. */

@@ -3,7 +3,6 @@ package dev.syncline.core.event;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.syncline.core.SynclineException;
-import dev.syncline.core.json.Json;
 import dev.syncline.core.clock.Hlc;
 import dev.syncline.core.crdt.AwSet;
 import dev.syncline.core.crdt.CausalContext;
@@ -15,40 +14,72 @@ import dev.syncline.core.crdt.FieldType;
 import dev.syncline.core.crdt.JsonValue;
 import dev.syncline.core.crdt.RecordState;
 import dev.syncline.core.crdt.Register;
+import dev.syncline.core.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
+import java.math.BigInteger;
+import java.util.Collections;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * The versioned JSON form of a {@link RecordState} (a delta or a whole state), documented in
  * {@code shared-core/docs/delta-format.md} and described by the JSON Schema {@code
- * /schemas/syncline-delta-v1.json}. Encoding is deterministic: equal states give equal bytes.
+ * /schemas/syncline-delta-v2.json}. Encoding is deterministic: equal states give equal bytes.
+ * Format 2 writes the causal context as ranges per replica; format 1 (a version vector plus a
+ * dot cloud) is still read.
  *
  * <pre>{@code
- * {"format":"syncline-delta/1",
- *  "context":{"vector":{"aws-us-east-1":3},"cloud":[["gcp-us-east4",5]]},
+ * {"format":"syncline-delta/2",
+ *  "context":{"aws-us-east-1":[[1,3]],"gcp-us-east4":[[5,5]]},
  *  "fields":[
  *   {"name":"email","type":"register","siblings":[{"dot":["aws-us-east-1",3],"hlc":[1764158400125,0],"value":"a@b"}]},
  *   {"name":"logins","type":"counter","contributions":[{"replica":"aws-us-east-1","counter":2,"sum":5,"hlc":[1764158400000,1]}],"resets":[]},
- *   {"name":"tags","type":"set","elements":[{"value":"x","dots":[{"dot":["aws-us-east-1",1],"hlc":[1764158399000,0]}]}]}]}
+ *   {"name":"tags","type":"set","elements":[{"value":"x","dots":[{"dot":["aws-us-east-1",1],"hlc":[1764158399000,0]}]}]}],
+ *  "intents":[["Y2hhbmdlLTEtaW50ZW50LWs",1764158400125]]}
  * }</pre>
+ *
+ * <p>{@code intents} appears only in a replicated change: the dedupe keys of the intents the
+ * origin applied in it, with when, so a peer recognizes a retry of one of them (DESIGN section 5.4).
+ *
+ * <p>Every number is bounded on the way in: dot counters by {@link Dot#MAX_COUNTER}, stamps by
+ * {@link Hlc#MAX_WALL}, counter sums by {@value Counter#SUM_BITS} bits, and every dot a field
+ * holds must be in the context.
  */
 public final class DeltaCodec {
 
-  /** The format identifier; also the change event's {@code dataschema}. */
-  public static final String FORMAT = "syncline-delta/1";
+  /** The format identifier written; also the change event's {@code dataschema}. */
+  public static final String FORMAT = "syncline-delta/2";
+
+  /** The earlier format, still read. */
+  public static final String FORMAT_V1 = "syncline-delta/1";
+
+  /** At most this many intent keys in one change. */
+  public static final int MAX_INTENTS = 1024;
+
+  private static final Pattern INTENT_KEY = Pattern.compile("[A-Za-z0-9_-]{22}");
 
   private DeltaCodec() {}
 
+  /** A decoded change's data: the delta and the intents it carries. */
+  public record Change(RecordState delta, SortedMap<String, Long> intents) {
+    public Change {
+      intents = Collections.unmodifiableSortedMap(new TreeMap<>(intents));
+    }
+  }
+
   public static byte[] encode(RecordState state) {
+    return encode(state, Collections.emptySortedMap());
+  }
+
+  /** A change's data: the delta and, if any, the intent keys it applied. */
+  public static byte[] encode(RecordState state, SortedMap<String, Long> intents) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try (JsonGenerator g = Json.generator(out)) {
-      write(g, state);
+      write(g, state, intents);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -57,6 +88,10 @@ public final class DeltaCodec {
 
   /** Writes the state as one JSON object on {@code g}. */
   static void write(JsonGenerator g, RecordState state) throws IOException {
+    write(g, state, Collections.emptySortedMap());
+  }
+
+  private static void write(JsonGenerator g, RecordState state, SortedMap<String, Long> intents) throws IOException {
     g.writeStartObject();
     g.writeStringField("format", FORMAT);
     g.writeFieldName("context");
@@ -106,21 +141,43 @@ public final class DeltaCodec {
       g.writeEndObject();
     }
     g.writeEndArray();
+    if (!intents.isEmpty()) {
+      g.writeArrayFieldStart("intents");
+      for (Map.Entry<String, Long> e : intents.entrySet()) {
+        g.writeStartArray();
+        g.writeString(e.getKey());
+        g.writeNumber(e.getValue());
+        g.writeEndArray();
+      }
+      g.writeEndArray();
+    }
     g.writeEndObject();
   }
 
-  private static void writeContext(JsonGenerator g, CausalContext context) throws IOException {
+  /** {@code {"<replica>":[[lo,hi],...],...}}, replicas and ranges in order. */
+  static void writeContext(JsonGenerator g, CausalContext context) throws IOException {
     g.writeStartObject();
-    g.writeObjectFieldStart("vector");
-    for (Map.Entry<String, Long> e : context.vector().entrySet()) {
-      g.writeNumberField(e.getKey(), e.getValue());
+    String[] open = {null};
+    context.forEachRange((replica, lo, hi) -> {
+      try {
+        if (!replica.equals(open[0])) {
+          if (open[0] != null) {
+            g.writeEndArray();
+          }
+          g.writeArrayFieldStart(replica);
+          open[0] = replica;
+        }
+        g.writeStartArray();
+        g.writeNumber(lo);
+        g.writeNumber(hi);
+        g.writeEndArray();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    if (open[0] != null) {
+      g.writeEndArray();
     }
-    g.writeEndObject();
-    g.writeArrayFieldStart("cloud");
-    for (Dot d : context.cloud()) {
-      writeDot(g, d);
-    }
-    g.writeEndArray();
     g.writeEndObject();
   }
 
@@ -132,7 +189,8 @@ public final class DeltaCodec {
       g.writeStartObject();
       g.writeStringField("replica", e.getKey());
       g.writeNumberField("counter", e.getValue().counter());
-      g.writeNumberField("sum", e.getValue().sum());
+      g.writeFieldName("sum");
+      g.writeNumber(e.getValue().sum());
       g.writeFieldName("hlc");
       writeHlc(g, e.getValue().hlc());
       g.writeEndObject();
@@ -155,7 +213,7 @@ public final class DeltaCodec {
   }
 
   /**
-   * Decodes and validates a delta.
+   * Decodes and validates a state or delta (format 2 or 1).
    *
    * @throws SynclineException MALFORMED naming the first thing that does not fit the format
    */
@@ -163,13 +221,32 @@ public final class DeltaCodec {
     return read(Json.parse(json, "delta"));
   }
 
+  /** Decodes a change's data: the delta and the intent keys it carries. */
+  public static Change decodeChange(byte[] json) {
+    JsonNode root = Json.parse(json, "delta");
+    RecordState delta = read(root);
+    try {
+      return new Change(delta, readIntents(root.get("intents")));
+    } catch (IllegalArgumentException e) {
+      throw SynclineException.malformed("delta does not fit " + FORMAT + ": " + e.getMessage());
+    }
+  }
+
   /** Reads a delta from a parsed tree. */
   static RecordState read(JsonNode root) {
     try {
-      if (!root.isObject() || !FORMAT.equals(root.path("format").asText(null))) {
+      if (!root.isObject()) {
         throw new IllegalArgumentException("format must be " + FORMAT);
       }
-      CausalContext context = readContext(object(root, "context"));
+      String format = root.path("format").asText("");
+      CausalContext context;
+      if (format.equals(FORMAT)) {
+        context = readContextRanges(object(root, "context"));
+      } else if (format.equals(FORMAT_V1)) {
+        context = readContextV1(object(root, "context"));
+      } else {
+        throw new IllegalArgumentException("format must be " + FORMAT);
+      }
       TreeMap<FieldKey, FieldState> fields = new TreeMap<>();
       for (JsonNode f : array(root, "fields")) {
         FieldKey key = new FieldKey(text(f, "name"), FieldType.fromWireName(text(f, "type")));
@@ -183,20 +260,74 @@ public final class DeltaCodec {
           throw new IllegalArgumentException("field " + key.name() + " appears twice");
         }
       }
-      return new RecordState(context, fields);
+      return new RecordState(context, fields).requireWellFormed();
     } catch (IllegalArgumentException | ClassCastException e) {
       throw SynclineException.malformed("delta does not fit " + FORMAT + ": " + e.getMessage());
     }
   }
 
-  private static CausalContext readContext(JsonNode node) {
-    TreeMap<String, Long> vector = new TreeMap<>();
-    object(node, "vector").fields().forEachRemaining(e -> vector.put(e.getKey(), integer(e.getValue())));
-    List<Dot> cloud = new ArrayList<>();
-    for (JsonNode d : array(node, "cloud")) {
-      cloud.add(dot(d));
+  /**
+   * Reads a format-2 context object.
+   *
+   * @throws SynclineException MALFORMED if it does not fit
+   */
+  static CausalContext readContext(JsonNode node) {
+    try {
+      if (node == null || !node.isObject()) {
+        throw new IllegalArgumentException("a context must be an object");
+      }
+      return readContextRanges(node);
+    } catch (IllegalArgumentException e) {
+      throw SynclineException.malformed("context does not fit " + FORMAT + ": " + e.getMessage());
     }
-    return CausalContext.of(vector, cloud);
+  }
+
+  private static CausalContext readContextRanges(JsonNode node) {
+    CausalContext.Builder b = CausalContext.builder();
+    node.fields().forEachRemaining(e -> {
+      if (!e.getValue().isArray()) {
+        throw new IllegalArgumentException("context." + e.getKey() + " must be an array of [lo, hi]");
+      }
+      for (JsonNode range : e.getValue()) {
+        if (!range.isArray() || range.size() != 2) {
+          throw new IllegalArgumentException("a context range is [lo, hi]");
+        }
+        b.add(e.getKey(), integer(range.get(0)), integer(range.get(1)));
+      }
+    });
+    return b.build();
+  }
+
+  /** Format 1: {@code {"vector":{"r":n},"cloud":[["r",c]]}}. */
+  private static CausalContext readContextV1(JsonNode node) {
+    CausalContext.Builder b = CausalContext.builder();
+    object(node, "vector").fields().forEachRemaining(e -> b.add(e.getKey(), 1, integer(e.getValue())));
+    for (JsonNode d : array(node, "cloud")) {
+      Dot dot = dot(d);
+      b.add(dot.replica(), dot.counter(), dot.counter());
+    }
+    return b.build();
+  }
+
+  private static SortedMap<String, Long> readIntents(JsonNode node) {
+    TreeMap<String, Long> out = new TreeMap<>();
+    if (node == null) {
+      return out;
+    }
+    if (!node.isArray() || node.size() > MAX_INTENTS) {
+      throw new IllegalArgumentException("intents must be an array of at most " + MAX_INTENTS + " [key, appliedAtMillis]");
+    }
+    for (JsonNode i : node) {
+      if (!i.isArray() || i.size() != 2 || !i.get(0).isTextual() || !INTENT_KEY.matcher(i.get(0).asText()).matches()) {
+        throw new IllegalArgumentException("an intent is [22-character dedupe key, appliedAtMillis]");
+      }
+      long at = integer(i.get(1));
+      if (at < 0 || at > Hlc.MAX_WALL) {
+        throw new IllegalArgumentException("an intent's appliedAtMillis is out of range");
+      }
+      out.put(i.get(0).asText(), at);
+    }
+    return out;
   }
 
   private static Register readRegister(JsonNode f) {
@@ -206,7 +337,9 @@ public final class DeltaCodec {
       if (value == null) {
         throw new IllegalArgumentException("sibling without value");
       }
-      siblings.put(dot(s.get("dot")), new Register.Sibling(JsonValue.of(value), hlc(s.get("hlc"))));
+      if (siblings.put(dot(s.get("dot")), new Register.Sibling(JsonValue.of(value), hlc(s.get("hlc")))) != null) {
+        throw new IllegalArgumentException("a register holds one dot twice");
+      }
     }
     return new Register(siblings);
   }
@@ -215,11 +348,14 @@ public final class DeltaCodec {
     TreeMap<String, Counter.Contribution> out = new TreeMap<>();
     for (JsonNode c : array(f, name)) {
       String replica = Dot.requireReplicaId(text(c, "replica"));
-      long counter = integer(c.get("counter"));
-      if (counter < 1) {
-        throw new IllegalArgumentException("counter must be positive");
+      JsonNode sum = c.get("sum");
+      if (sum == null || !sum.isIntegralNumber()) {
+        throw new IllegalArgumentException("a counter's sum must be an integer");
       }
-      out.put(replica, new Counter.Contribution(counter, integer(c.get("sum")), hlc(c.get("hlc"))));
+      BigInteger exact = sum.bigIntegerValue();
+      if (out.put(replica, new Counter.Contribution(integer(c.get("counter")), exact, hlc(c.get("hlc")))) != null) {
+        throw new IllegalArgumentException("a counter lists replica " + replica + " twice");
+      }
     }
     return out;
   }
@@ -235,7 +371,9 @@ public final class DeltaCodec {
       for (JsonNode d : array(el, "dots")) {
         dots.put(dot(d.get("dot")), hlc(d.get("hlc")));
       }
-      elements.put(JsonValue.of(value), dots);
+      if (elements.put(JsonValue.of(value), dots) != null) {
+        throw new IllegalArgumentException("a set lists one element twice");
+      }
     }
     return new AwSet(elements);
   }

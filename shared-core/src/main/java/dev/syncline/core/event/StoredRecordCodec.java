@@ -3,8 +3,11 @@ package dev.syncline.core.event;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.syncline.core.SynclineException;
-import dev.syncline.core.json.Json;
+import dev.syncline.core.clock.Hlc;
+import dev.syncline.core.crdt.CausalContext;
 import dev.syncline.core.crdt.RecordState;
+import dev.syncline.core.json.Json;
+import dev.syncline.core.port.AppliedIntents;
 import dev.syncline.core.port.OutboxEntry;
 import dev.syncline.core.port.StoredRecord;
 import java.io.ByteArrayOutputStream;
@@ -14,15 +17,18 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
  * Bytes for the parts of a {@link StoredRecord}, for adapters to put into native items: the state
  * (in the delta format), the outbox entries and the applied-intent list. Adapters may store the
  * three parts in separate attributes, columns or entities, as long as they write them atomically.
+ * Every part is validated on the way in, as strictly as what arrives from a peer.
  */
 public final class StoredRecordCodec {
+
+  /** The member of the applied-intent object that holds the keys learned from peers. */
+  static final String FROM_PEERS = "@peers";
 
   private StoredRecordCodec() {}
 
@@ -36,7 +42,7 @@ public final class StoredRecordCodec {
 
   /** One outbox entry as JSON. */
   public static byte[] encodeOutboxEntry(OutboxEntry entry) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
     try (JsonGenerator g = Json.generator(out)) {
       writeOutboxEntry(g, entry);
     } catch (IOException e) {
@@ -55,8 +61,16 @@ public final class StoredRecordCodec {
     if (entry.traceparent() != null) {
       g.writeStringField("traceparent", entry.traceparent());
     }
-    g.writeFieldName("delta");
-    DeltaCodec.write(g, entry.delta());
+    g.writeFieldName("pending");
+    DeltaCodec.writeContext(g, entry.pending());
+    g.writeArrayFieldStart("intents");
+    for (Map.Entry<String, Long> e : entry.intents().entrySet()) {
+      g.writeStartArray();
+      g.writeString(e.getKey());
+      g.writeNumber(e.getValue());
+      g.writeEndArray();
+    }
+    g.writeEndArray();
     g.writeEndObject();
   }
 
@@ -64,20 +78,47 @@ public final class StoredRecordCodec {
     return readOutboxEntry(Json.parse(bytes, "stored outbox entry"));
   }
 
+  /**
+   * Reads an entry; one written before format 2 of the delta (holding the joined {@code delta}
+   * itself) owes the dots of that delta's context, and its intents are unknown.
+   */
   private static OutboxEntry readOutboxEntry(JsonNode n) {
     try {
       JsonNode trace = n.get("traceparent");
+      CausalContext pending;
+      TreeMap<String, Long> intents = new TreeMap<>();
+      if (n.has("pending")) {
+        pending = DeltaCodec.readContext(n.get("pending")).hull();
+        for (JsonNode i : n.get("intents")) {
+          intents.put(i.get(0).asText(), time(i.get(1)));
+        }
+      } else {
+        pending = DeltaCodec.read(n.get("delta")).context().hull();
+      }
+      int attempts = n.get("attempts").asInt();
+      if (attempts < 0 || n.get("peer").asText().isEmpty() || n.get("changeId").asText().isEmpty()) {
+        throw SynclineException.malformed("stored outbox entry is invalid");
+      }
       return new OutboxEntry(
           n.get("peer").asText(),
-          DeltaCodec.read(n.get("delta")),
+          pending,
+          intents,
           n.get("changeId").asText(),
-          n.get("firstPendingMillis").asLong(),
-          n.get("attempts").asInt(),
-          n.get("nextAttemptMillis").asLong(),
+          time(n.get("firstPendingMillis")),
+          attempts,
+          time(n.get("nextAttemptMillis")),
           trace == null ? null : trace.asText());
     } catch (NullPointerException e) {
       throw SynclineException.malformed("stored outbox entry is incomplete");
     }
+  }
+
+  private static long time(JsonNode node) {
+    if (node == null || !node.isIntegralNumber() || !node.canConvertToLong()
+        || node.longValue() < 0 || node.longValue() > Hlc.MAX_WALL) {
+      throw SynclineException.malformed("a stored time is not a Unix time in milliseconds");
+    }
+    return node.longValue();
   }
 
   /** A record's outbox entries as one JSON array. */
@@ -103,27 +144,54 @@ public final class StoredRecordCodec {
     return out;
   }
 
-  /** The applied-intent list as JSON: {@code {"<dedupe key>": appliedAtMillis}}. */
-  public static byte[] encodeAppliedIntents(SortedMap<String, Long> applied) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + applied.size() * 40);
+  /**
+   * The applied-intent list as JSON: {@code {"<dedupe key>": appliedAtMillis, ..., "@peers":
+   * {"<dedupe key>": appliedAtMillis}}}; dedupe keys are URL-safe base64, so {@code @peers}
+   * cannot clash with one.
+   */
+  public static byte[] encodeAppliedIntents(AppliedIntents applied) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + applied.local().size() * 40);
     try (JsonGenerator g = Json.generator(out)) {
-      g.writeStartObject();
-      for (Map.Entry<String, Long> e : applied.entrySet()) {
-        g.writeNumberField(e.getKey(), e.getValue());
-      }
-      g.writeEndObject();
+      writeAppliedIntents(g, applied);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
   }
 
-  public static SortedMap<String, Long> decodeAppliedIntents(byte[] bytes) {
-    TreeMap<String, Long> out = new TreeMap<>();
-    Json.parse(bytes, "stored applied intents")
-        .fields()
-        .forEachRemaining(e -> out.put(e.getKey(), e.getValue().asLong()));
-    return out;
+  private static void writeAppliedIntents(JsonGenerator g, AppliedIntents applied) throws IOException {
+    g.writeStartObject();
+    for (Map.Entry<String, Long> e : applied.local().entrySet()) {
+      g.writeNumberField(e.getKey(), e.getValue());
+    }
+    if (!applied.fromPeers().isEmpty()) {
+      g.writeObjectFieldStart(FROM_PEERS);
+      for (Map.Entry<String, Long> e : applied.fromPeers().entrySet()) {
+        g.writeNumberField(e.getKey(), e.getValue());
+      }
+      g.writeEndObject();
+    }
+    g.writeEndObject();
+  }
+
+  public static AppliedIntents decodeAppliedIntents(byte[] bytes) {
+    return readAppliedIntents(Json.parse(bytes, "stored applied intents"));
+  }
+
+  private static AppliedIntents readAppliedIntents(JsonNode node) {
+    if (node == null || !node.isObject()) {
+      throw SynclineException.malformed("stored applied intents must be an object");
+    }
+    TreeMap<String, Long> local = new TreeMap<>();
+    TreeMap<String, Long> peers = new TreeMap<>();
+    node.fields().forEachRemaining(e -> {
+      if (e.getKey().equals(FROM_PEERS)) {
+        e.getValue().fields().forEachRemaining(p -> peers.put(p.getKey(), time(p.getValue())));
+      } else {
+        local.put(e.getKey(), time(e.getValue()));
+      }
+    });
+    return new AppliedIntents(local, peers);
   }
 
   /** The whole record as one JSON document, for stores that keep it in a single attribute. */
@@ -139,7 +207,7 @@ public final class StoredRecordCodec {
       }
       g.writeEndArray();
       g.writeFieldName("appliedIntents");
-      g.writeRawValue(new String(encodeAppliedIntents(record.appliedIntents()), java.nio.charset.StandardCharsets.UTF_8));
+      writeAppliedIntents(g, record.appliedIntents());
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -154,8 +222,11 @@ public final class StoredRecordCodec {
       OutboxEntry entry = readOutboxEntry(e);
       outbox.put(entry.peer(), entry);
     }
-    TreeMap<String, Long> applied = new TreeMap<>();
-    n.path("appliedIntents").fields().forEachRemaining(e -> applied.put(e.getKey(), e.getValue().asLong()));
-    return new StoredRecord(DeltaCodec.read(n.get("state")), outbox, applied);
+    return new StoredRecord(DeltaCodec.read(n.get("state")), outbox, readAppliedIntents(n.get("appliedIntents")));
+  }
+
+  /** Sizes of a record's encoded parts, for reports and bounds. */
+  public static int encodedSize(StoredRecord record) {
+    return encode(record).length;
   }
 }

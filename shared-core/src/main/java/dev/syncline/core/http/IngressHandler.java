@@ -175,7 +175,9 @@ public final class IngressHandler {
 
   private HttpResponse answer(ApplyOutcome outcome) {
     if (outcome instanceof ApplyOutcome.Rejected rejected) {
-      return Problem.of(400, "schema-violation", "Schema violation", rejected.reason()).toResponse();
+      return rejected.kind() == SynclineException.Kind.TOO_LARGE
+          ? Problem.of(413, "record-too-large", "Record too large", rejected.reason()).toResponse()
+          : Problem.of(400, "schema-violation", "Schema violation", rejected.reason()).toResponse();
     }
     if (outcome instanceof ApplyOutcome.InProgress busy) {
       long seconds = Math.max(1, (busy.retryAfterMillis() + 999) / 1000);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.syncline.core.SynclineException;
 import io.cloudevents.CloudEvent;
@@ -19,7 +20,8 @@ import java.io.UncheckedIOException;
 
 /**
  * The one JSON configuration every Syncline module reads and writes with (DESIGN section 5.8):
- * decimals are read as exact {@code BigDecimal}s (never as {@code double}), duplicate object keys
+ * decimals are read as exact {@code BigDecimal}s (never as {@code double}) and keep their trailing
+ * zeros, duplicate object keys
  * are refused, trailing tokens are refused, and nesting is limited to {@value #MAX_DEPTH} levels.
  * Every JSON read on a data path goes through here, in the core and in every adapter; the
  * CloudEvents reader is the same configuration with the CloudEvents SDK's Jackson module added.
@@ -39,6 +41,8 @@ public final class Json {
           .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          // 19.990 stays 19.990: a decimal keeps the digits it was sent with.
+          .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
           .build();
 
   private static final ObjectReader TREES = MAPPER.reader();

@@ -1,10 +1,14 @@
 package dev.syncline.core.outbox;
 
+import dev.syncline.core.Limits;
 import dev.syncline.core.RecordKey;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.clock.Clock;
+import dev.syncline.core.crdt.CausalContext;
+import dev.syncline.core.crdt.RecordState;
 import dev.syncline.core.event.ChangeEvents;
 import dev.syncline.core.event.ChangeEvents.HttpMessage;
+import dev.syncline.core.event.DeltaCodec;
 import dev.syncline.core.port.DeadLetter;
 import dev.syncline.core.port.DeadLetterSink;
 import dev.syncline.core.port.Delivery;
@@ -33,12 +37,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Forwards what records owe their peers (DESIGN section 5.3): one signed change per peer per
- * record, cleared on 2xx; failures retried with exponential backoff and full jitter; entries older
- * than the max age, or refused by the peer as invalid, go to the dead-letter sink.
+ * record (or several, if it would not fit one request), read from the record's current state,
+ * cleared on 2xx; failures retried with exponential backoff and full jitter; entries older than
+ * the max age, or refused by the peer as invalid (400, 415), go to the dead-letter sink. A 413 is
+ * retried, never dropped.
  *
- * <p>An entry is cleared only if it is still the one that was sent (same change id): a write that
- * joined more into it meanwhile keeps it, and the whole joined delta is sent again, which the
- * peer's idempotent merge absorbs.
+ * <p>An entry is cleared only if it is still the one that was sent (same change id). If a write
+ * joined more into it meanwhile, what was delivered is subtracted from it: the dots sent go,
+ * except those whose state changed since (a value sent, then removed), and the intents sent go.
  */
 public final class OutboxDrain {
 
@@ -152,18 +158,24 @@ public final class OutboxDrain {
 
   private enum Result { CLEAR, RETRY }
 
-  private record Sent(String changeId, Result result, long nextAttemptMillis) {}
+  /** What became of one entry as loaded: it is settled ({@code CLEAR}) or waits ({@code RETRY}). */
+  private record Sent(OutboxEntry entry, Result result, long nextAttemptMillis) {}
 
-  /** One due entry: its change and, unless it must be dead-lettered, the send in flight. */
-  private record Send(OutboxEntry entry, Peer peer, CloudEvent change, CompletableFuture<Delivery> delivery) {}
+  /** One due entry: its change in one or more parts and, unless it must be dead-lettered, the sends. */
+  private record Send(OutboxEntry entry, Peer peer, List<CloudEvent> parts, CompletableFuture<Delivery> delivery) {}
 
-  /** Sends what one record owes every peer that is due now. */
+  /**
+   * Sends what one record owes every peer that is due now: for each, the part of the record's
+   * state the entry names ({@link RecordState#restrict}), with the intent keys it carries, in as
+   * many changes as it takes for each to fit {@link Limits#MAX_CHANGE_BYTES}.
+   */
   public Report drain(RecordKey key) {
     Optional<Versioned> loaded = records.load(key);
     if (loaded.isEmpty() || loaded.get().record().outbox().isEmpty()) {
       return Report.NOTHING;
     }
     long now = clock.millis();
+    RecordState state = loaded.get().record().state();
     Map<String, Sent> sent = new HashMap<>();
     int delivered = 0;
     int retrying = 0;
@@ -173,16 +185,14 @@ public final class OutboxDrain {
       if (entry.nextAttemptMillis() > now) {
         continue;
       }
-      CloudEvent change =
-          ChangeEvents.build(
-              replicaId, key, entry.changeId(), entry.firstPendingMillis(), entry.delta(), entry.traceparent());
+      List<CloudEvent> parts = changes(key, entry, state);
       Peer peer = peers.get(entry.peer());
       CompletableFuture<Delivery> delivery = null;
       if (peer != null && now - entry.firstPendingMillis() <= maxAge.toMillis()) {
-        delivery = CompletableFuture.supplyAsync(() -> client.deliver(peer, change), sends)
+        delivery = CompletableFuture.supplyAsync(() -> deliverAll(peer, parts), sends)
             .exceptionally(e -> new Delivery.Retry(String.valueOf(e)));
       }
-      sending.add(new Send(entry, peer, change, delivery));
+      sending.add(new Send(entry, peer, parts, delivery));
     }
     for (Send s : sending) {
       OutboxEntry entry = s.entry();
@@ -194,30 +204,89 @@ public final class OutboxDrain {
       } else {
         Delivery delivery = s.delivery().join();
         if (delivery instanceof Delivery.Delivered) {
-          sent.put(entry.peer(), new Sent(entry.changeId(), Result.CLEAR, 0));
+          sent.put(entry.peer(), new Sent(entry, Result.CLEAR, 0));
           delivered++;
           continue;
         }
-        if (delivery instanceof Delivery.Refused refused) {
+        if (delivery instanceof Delivery.Refused refused && refused.status() != 413) {
           reason = "peer " + entry.peer() + " refused it with " + refused.status() + ": " + refused.reason();
         } else {
+          // A 413 is retried, never dropped: each part fits the ingress, so it is the peer's store
+          // that cannot take the merged record now; the max age bounds how long.
           long next = now + backoff.delayMillis(entry.attempts() + 1, random);
-          sent.put(entry.peer(), new Sent(entry.changeId(), Result.RETRY, next));
+          sent.put(entry.peer(), new Sent(entry, Result.RETRY, next));
           retrying++;
-          log.debug("delivery of {} to {} failed: {}", entry.changeId(), entry.peer(), ((Delivery.Retry) delivery).reason());
+          if (delivery instanceof Delivery.Refused tooLarge) {
+            log.warn("peer {} refused change {} as too large ({}); retrying", entry.peer(), entry.changeId(), tooLarge.reason());
+          } else {
+            log.debug("delivery of {} to {} failed: {}", entry.changeId(), entry.peer(), ((Delivery.Retry) delivery).reason());
+          }
           continue;
         }
       }
-      HttpMessage body = ChangeEvents.toStructured(s.change());
-      deadLetters.accept(new DeadLetter(DeadLetter.Kind.CHANGE, key.subject(), entry.changeId(), reason, body.body()));
+      for (CloudEvent part : s.parts()) {
+        HttpMessage body = ChangeEvents.toStructured(part);
+        deadLetters.accept(new DeadLetter(DeadLetter.Kind.CHANGE, key.subject(), part.getId(), reason, body.body()));
+      }
       metrics.deadLettered();
       log.warn("change {} for {} dead-lettered: {}", entry.changeId(), entry.peer(), reason);
-      sent.put(entry.peer(), new Sent(entry.changeId(), Result.CLEAR, 0));
+      sent.put(entry.peer(), new Sent(entry, Result.CLEAR, 0));
       dead++;
     }
     Map<String, OutboxEntry> left = record(key, loaded.get(), sent, now);
     return new Report(delivered, retrying, dead, left.size(), oldestAge(left.values(), clock.millis()));
   }
+
+  /** Sends the parts one after another; delivered only if every part is. */
+  private Delivery deliverAll(Peer peer, List<CloudEvent> parts) {
+    for (CloudEvent part : parts) {
+      Delivery d = client.deliver(peer, part);
+      if (!(d instanceof Delivery.Delivered)) {
+        return d;
+      }
+    }
+    return new Delivery.Delivered();
+  }
+
+  /** Room kept in a part for the intent keys of the entry (at most 128 of about 40 bytes). */
+  private static final int INTENTS_ROOM = 8 * 1024;
+
+  /**
+   * The change events that carry what {@code entry} owes: one, or, if that would not fit {@link
+   * Limits#MAX_CHANGE_BYTES}, the owed dots cut in halves until each part fits (a part of one dot
+   * is one value, which a record's size limit keeps small enough). The intent keys ride with
+   * the last part.
+   */
+  private List<CloudEvent> changes(RecordKey key, OutboxEntry entry, RecordState state) {
+    CausalContext owed = entry.pending().intersect(state.context());
+    List<CausalContext> parts = new ArrayList<>();
+    java.util.ArrayDeque<CausalContext> todo = new java.util.ArrayDeque<>();
+    todo.push(owed);
+    while (!todo.isEmpty()) {
+      CausalContext part = todo.pop();
+      int size = DeltaCodec.encode(state.restrict(part)).length;
+      Optional<CausalContext[]> halves = size > Limits.MAX_CHANGE_BYTES - INTENTS_ROOM - ENVELOPE_ROOM
+          ? part.halves() : Optional.empty();
+      if (halves.isPresent()) {
+        todo.push(halves.get()[1]);
+        todo.push(halves.get()[0]);
+      } else {
+        parts.add(part);
+      }
+    }
+    List<CloudEvent> out = new ArrayList<>(parts.size());
+    for (int i = 0; i < parts.size(); i++) {
+      boolean last = i == parts.size() - 1;
+      String id = parts.size() == 1 ? entry.changeId() : entry.changeId() + "#" + (i + 1) + "/" + parts.size();
+      out.add(ChangeEvents.build(
+          replicaId, key, id, entry.firstPendingMillis(), state.restrict(parts.get(i)),
+          last ? entry.intents() : java.util.Collections.emptySortedMap(), entry.traceparent()));
+    }
+    return out;
+  }
+
+  /** Room kept in a part for the CloudEvent's attributes around the data. */
+  private static final int ENVELOPE_ROOM = 2 * 1024;
 
   /** How long the oldest of {@code entries} has been pending at {@code nowMillis}; 0 if none. */
   private static long oldestAge(Iterable<OutboxEntry> entries, long nowMillis) {
@@ -228,8 +297,15 @@ public final class OutboxDrain {
     return age;
   }
 
-  /** Writes the drain's bookkeeping, on fresh state if a write raced it. @return the entries left */
+  /**
+   * Writes the drain's bookkeeping, on fresh state if a write raced it: a settled entry that no
+   * write joined since goes; one that grew keeps only what was not sent, plus what was sent but
+   * changed since ({@link OutboxEntry#after}).
+   *
+   * @return the entries left
+   */
   private Map<String, OutboxEntry> record(RecordKey key, Versioned first, Map<String, Sent> sent, long loadedAt) {
+    RecordState sentFrom = first.record().state();
     Versioned current = first;
     while (true) {
       StoredRecord stored = current.record();
@@ -241,13 +317,18 @@ public final class OutboxDrain {
           continue;
         }
         Sent result = e.getValue();
-        boolean grew = !entry.changeId().equals(result.changeId());
+        boolean grew = !entry.changeId().equals(result.entry().changeId());
         if (result.result() == Result.RETRY) {
           outbox.put(e.getKey(), entry.failed(result.nextAttemptMillis()));
         } else if (grew) {
-          // What was sent is settled; what was joined in since (written after loadedAt) is not.
-          // The whole join is sent again, which the peer's idempotent merge absorbs.
-          outbox.put(e.getKey(), entry.restartedAt(loadedAt));
+          CausalContext sentDots = result.entry().pending().intersect(sentFrom.context());
+          CausalContext since = sentFrom.changedIn(stored.state(), sentDots);
+          Optional<OutboxEntry> left = entry.after(result.entry(), sentDots, since, stored.state().context(), loadedAt);
+          if (left.isPresent()) {
+            outbox.put(e.getKey(), left.get());
+          } else {
+            outbox.remove(e.getKey());
+          }
         } else {
           outbox.remove(e.getKey());
         }

@@ -13,20 +13,22 @@ import java.util.TreeMap;
  *
  * @param state the CRDT state
  * @param outbox peer replica id to what it is still owed
- * @param appliedIntents dedupe key of each intent applied to this record, to when it was applied;
- *     entries older than the intent retention are pruned on the next write
+ * @param appliedIntents the intents applied to this record, here and by peers, with when; entries
+ *     older than the intent retention are pruned on the next write
  */
 public record StoredRecord(
     RecordState state,
     SortedMap<String, OutboxEntry> outbox,
-    SortedMap<String, Long> appliedIntents) {
+    AppliedIntents appliedIntents) {
 
   public static final StoredRecord EMPTY =
-      new StoredRecord(RecordState.EMPTY, Collections.emptySortedMap(), Collections.emptySortedMap());
+      new StoredRecord(RecordState.EMPTY, Collections.emptySortedMap(), AppliedIntents.EMPTY);
 
   public StoredRecord {
     outbox = Collections.unmodifiableSortedMap(new TreeMap<>(outbox));
-    appliedIntents = Collections.unmodifiableSortedMap(new TreeMap<>(appliedIntents));
+    if (appliedIntents == null) {
+      throw new IllegalArgumentException("applied intents are required (AppliedIntents.EMPTY for none)");
+    }
   }
 
   /**
@@ -47,5 +49,9 @@ public record StoredRecord(
 
   public StoredRecord withOutbox(SortedMap<String, OutboxEntry> next) {
     return new StoredRecord(state, next, appliedIntents);
+  }
+
+  public StoredRecord withAppliedIntents(AppliedIntents next) {
+    return new StoredRecord(state, outbox, next);
   }
 }

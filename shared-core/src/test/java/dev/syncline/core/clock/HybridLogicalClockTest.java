@@ -40,9 +40,25 @@ class HybridLogicalClockTest {
   }
 
   @Test
-  void observe_reportsSkew_onlyBeyondTheAllowance_andLaterStampsExceedWhatItSaw() {
+  void observe_reportsSkew_onlyBeyondTheAllowance_andLaterStampsExceedWhatItSawWithinIt() {
     assertThat(hlc.observe(new Hlc(1_000 + 300_000, 0))).isFalse();
     assertThat(hlc.observe(new Hlc(1_000 + 300_001, 0))).isTrue();
-    assertThat(hlc.stampAbove(Hlc.ZERO)).isEqualTo(new Hlc(301_001, 1));
+    // the stamp within the allowance moved the clock; the one beyond it did not
+    assertThat(hlc.stampAbove(Hlc.ZERO)).isEqualTo(new Hlc(301_000, 1));
+    // ... but a record holding it still gets a stamp above it
+    assertThat(hlc.stampAbove(new Hlc(301_001, 0))).isEqualTo(new Hlc(301_001, 1));
+  }
+
+  @Test
+  void aStampAtTheEndOfTime_neitherOverflowsNorPoisonsTheClock() {
+    // GIVEN a peer's stamp at the last instant a stamp can name, its logical part exhausted
+    Hlc endOfTime = new Hlc(Hlc.MAX_WALL - 1, Integer.MAX_VALUE);
+    assertThat(hlc.observe(endOfTime)).isTrue();
+    // WHEN this process stamps a write to that record, and one to any other record
+    Hlc onThatRecord = hlc.stampAbove(endOfTime);
+    Hlc elsewhere = hlc.stampAbove(Hlc.ZERO);
+    // THEN the first is above it without overflowing, and the second is still near real time
+    assertThat(onThatRecord).isEqualTo(new Hlc(Hlc.MAX_WALL, 0));
+    assertThat(elsewhere.wall()).isEqualTo(1_000);
   }
 }

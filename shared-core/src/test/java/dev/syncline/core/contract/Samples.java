@@ -6,6 +6,7 @@ import dev.syncline.core.crdt.JsonValue;
 import dev.syncline.core.crdt.Op;
 import dev.syncline.core.crdt.RecordState;
 import dev.syncline.core.crdt.Schemas;
+import dev.syncline.core.port.AppliedIntents;
 import dev.syncline.core.port.OutboxEntry;
 import dev.syncline.core.port.StoredRecord;
 import java.util.List;
@@ -38,11 +39,11 @@ public final class Samples {
     RecordState state = userState(replica, email, 1_764_158_400_000L);
     TreeMap<String, OutboxEntry> outbox = new TreeMap<>();
     for (String peer : peers) {
-      outbox.put(peer, OutboxEntry.first(peer, state, "user/42@1", 1_764_158_400_000L, null));
+      outbox.put(peer, OutboxEntry.first(peer, state.context(), "k3y-of-an-intent-00000", "user/42@1", 1_764_158_400_000L, null));
     }
     TreeMap<String, Long> applied = new TreeMap<>();
-    applied.put("k3y-of-an-intent-0000", 1_764_158_400_000L);
-    return new StoredRecord(state, outbox, applied);
+    applied.put("k3y-of-an-intent-00000", 1_764_158_400_000L);
+    return new StoredRecord(state, outbox, AppliedIntents.of(applied));
   }
 
   /** A structured-mode write intent, as an application publishes it. */

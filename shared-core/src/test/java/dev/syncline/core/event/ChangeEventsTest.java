@@ -62,7 +62,7 @@ class ChangeEventsTest {
 
     assertThatThrownBy(() -> ChangeEvents.read(bad))
         .isInstanceOfSatisfying(SynclineException.class, e -> assertThat(e.kind()).isEqualTo(SynclineException.Kind.MALFORMED))
-        .hasMessageContaining("syncline-delta/1");
+        .hasMessageContaining("syncline-delta/2");
   }
 
   @Test

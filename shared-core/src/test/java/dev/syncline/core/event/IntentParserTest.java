@@ -33,8 +33,8 @@ class IntentParserTest {
     assertThat(intent.id()).isEqualTo("e-1");
     assertThat(intent.key()).isEqualTo(new RecordKey("user", "42"));
     assertThat(intent.ops()).hasSize(6);
-    // Values are canonical: keys sorted, decimals exact without trailing zeros.
-    assertThat(((Op.Set) intent.ops().get(0)).value().json()).isEqualTo("{\"a\":[1.5,2],\"b\":1}");
+    // Values are canonical: keys sorted, decimals exact as sent (trailing zeros too).
+    assertThat(((Op.Set) intent.ops().get(0)).value().json()).isEqualTo("{\"a\":[1.50,2],\"b\":1}");
     assertThat(intent.ops().subList(1, 6))
         .containsExactly(new Op.Unset("phone"), new Op.Incr("logins", -3), new Op.Add("tags", JsonValue.ofString("x")),
             new Op.Remove("tags", JsonValue.ofLong(7)), new Op.Delete());

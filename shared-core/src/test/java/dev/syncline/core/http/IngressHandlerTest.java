@@ -95,7 +95,8 @@ class IngressHandlerTest {
     // GIVEN an intent whose price has more digits than a double holds
     CloudEvent priced = intent("i-price", "item/9",
         "{\"ops\":[{\"op\":\"set\",\"field\":\"price\",\"value\":19.990000000000000000001},"
-            + "{\"op\":\"set\",\"field\":\"big\",\"value\":123456789012345678901234567890}]}");
+            + "{\"op\":\"set\",\"field\":\"big\",\"value\":123456789012345678901234567890},"
+            + "{\"op\":\"set\",\"field\":\"scaled\",\"value\":19.990}]}");
     // WHEN it is posted in structured mode
     HttpResponse response = replica.handler.handle(replica.structured(priced));
     // THEN the stored value is the very number sent, not its double
@@ -105,6 +106,8 @@ class IngressHandlerTest {
             new java.math.BigDecimal("19.990000000000000000001"))))
         .containsEntry("big", JsonValue.of(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.numberNode(
             new java.math.BigInteger("123456789012345678901234567890"))));
+    assertThat(new String(replica.handler.handle(replica.get("/records/item/9")).body(), StandardCharsets.UTF_8))
+        .contains("\"price\":19.990000000000000000001", "\"scaled\":19.990", "\"big\":123456789012345678901234567890");
   }
 
   @Test
@@ -328,6 +331,77 @@ class IngressHandlerTest {
       // WHEN posted THEN 415
       assertProblem(replica.handler.handle(request), 415);
     }
+    assertThat(replica.records.keys()).isEmpty();
+  }
+
+  // --- stamps and counters at the end of their range (DESIGN 5.8) ------------------------------
+
+  /** A change from {@link IngressFixture#ORIGIN} whose data is {@code dataJson}, as written. */
+  HttpRequest rawChange(String id, String subject, String dataJson) {
+    byte[] body = utf8("{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"/syncline/replicas/" + IngressFixture.ORIGIN
+        + "\",\"type\":\"" + ChangeEvents.TYPE + "\",\"subject\":\"" + subject
+        + "\",\"datacontenttype\":\"application/json\",\"data\":" + dataJson + "}");
+    return replica.signed("POST", "/events", id, Map.of("Content-Type", "application/cloudevents+json"), body, IngressFixture.SECRET);
+  }
+
+  static String registerDelta(String format, String context, long counter, long wall, long logical) {
+    return "{\"format\":\"" + format + "\",\"context\":" + context + ",\"fields\":[{\"name\":\"email\",\"type\":\"register\","
+        + "\"siblings\":[{\"dot\":[\"" + IngressFixture.ORIGIN + "\"," + counter + "],\"hlc\":[" + wall + "," + logical + "],\"value\":\"x@y\"}]}]}";
+  }
+
+  @Test
+  void post_refusesAChangeStampedAtTheEndOfTime_andTheReplicaKeepsWorking() {
+    // GIVEN signed changes with an HLC of [Long.MAX, Integer.MAX], and one a year ahead
+    String endOfTime = registerDelta("syncline-delta/1", "{\"vector\":{\"" + IngressFixture.ORIGIN + "\":1},\"cloud\":[]}",
+        1, Long.MAX_VALUE, Integer.MAX_VALUE);
+    long aYearAhead = IngressFixture.START_MILLIS + 365L * 86_400_000;
+    String farAhead = registerDelta("syncline-delta/1", "{\"vector\":{\"" + IngressFixture.ORIGIN + "\":1},\"cloud\":[]}",
+        1, aYearAhead, 0);
+    // WHEN they are posted
+    assertProblem(replica.handler.handle(rawChange("c-end", "user/42", endOfTime)), 400);
+    JsonNode problem = assertProblem(replica.handler.handle(rawChange("c-far", "user/42", farAhead)), 400);
+    // THEN nothing was merged, and intents on that record and any other still apply
+    assertThat(problem.get("detail").asText()).contains("ahead");
+    assertThat(replica.records.keys()).isEmpty();
+    for (String subject : List.of("user/42", "user/43")) {
+      CloudEvent write = intent("after-" + subject, subject, "{\"ops\":[{\"op\":\"set\",\"field\":\"email\",\"value\":\"a@b\"}]}");
+      assertThat(replica.handler.handle(replica.structured(write)).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void post_mergesAChangeAnHourAhead_asClockSkew() {
+    long anHourAhead = IngressFixture.START_MILLIS + 3_600_000;
+    String ahead = registerDelta("syncline-delta/2", "{\"" + IngressFixture.ORIGIN + "\":[[1,1]]}", 1, anHourAhead, 0);
+
+    assertThat(replica.handler.handle(rawChange("c-hour", "user/42", ahead)).status()).isEqualTo(200);
+    assertThat(replica.metrics.clockSkews.get()).isEqualTo(1);
+  }
+
+  @Test
+  void post_refusesADotCounterNearTheEndOfItsRange_andTheRecordStillTakesWrites() {
+    // GIVEN a signed change naming a dot near Long.MAX, and one naming this replica's own dot at 2^52 + 1
+    long now = IngressFixture.START_MILLIS;
+    String nearLongMax = registerDelta("syncline-delta/1",
+        "{\"vector\":{},\"cloud\":[[\"" + IngressFixture.ORIGIN + "\",9223372036854775806]]}", 9223372036854775806L, now, 0);
+    String pastPeerBound = "{\"format\":\"syncline-delta/2\",\"context\":{\"gcp-us-east4\":[[" + ((1L << 52) + 1) + "," + ((1L << 52) + 1)
+        + "]]},\"fields\":[]}";
+    // WHEN they are posted THEN each is refused and nothing is merged
+    assertProblem(replica.handler.handle(rawChange("c-dot", "user/42", nearLongMax)), 400);
+    assertProblem(replica.handler.handle(rawChange("c-own", "user/42", pastPeerBound)), 400);
+    assertThat(replica.records.keys()).isEmpty();
+    // ... and the record takes a write
+    CloudEvent write = intent("after", "user/42", "{\"ops\":[{\"op\":\"set\",\"field\":\"email\",\"value\":\"a@b\"}]}");
+    assertThat(replica.handler.handle(replica.structured(write)).status()).isEqualTo(200);
+  }
+
+  @Test
+  void post_refusesADeltaWhoseFieldHoldsADotItsContextLacks() {
+    String orphan = registerDelta("syncline-delta/2", "{}", 1, IngressFixture.START_MILLIS, 0);
+
+    JsonNode problem = assertProblem(replica.handler.handle(rawChange("c-orphan", "user/42", orphan)), 400);
+
+    assertThat(problem.get("detail").asText()).contains("context lacks");
     assertThat(replica.records.keys()).isEmpty();
   }
 

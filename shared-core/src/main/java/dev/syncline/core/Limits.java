@@ -1,0 +1,48 @@
+package dev.syncline.core;
+
+import dev.syncline.core.clock.Hlc;
+import dev.syncline.core.crdt.Dot;
+import java.time.Duration;
+
+/**
+ * The limits every replica enforces alike, whatever its cloud (DESIGN sections 5.7 and 5.8), so
+ * that no cloud acknowledges what a peer must refuse.
+ *
+ * <ul>
+ *   <li>{@link #MAX_RECORD_BYTES}: a record's state, encoded, after a local write. An intent that
+ *       would take a record past it (and makes it larger) is rejected before it is acknowledged,
+ *       and dead-lettered with the reason. Concurrent writes on several replicas, each within the
+ *       limit, can merge into a record of up to the number of replicas times the limit; with
+ *       three replicas (384 KiB) that still fits every store (DynamoDB's 400 KB item, Table
+ *       Storage's 1 MiB entity, Bigtable), and writes that would grow such a record further are
+ *       rejected until it shrinks.
+ *   <li>{@link #MAX_CHANGE_BYTES}: one replicated change on the wire, the ingress's body limit. A
+ *       change is never larger than the record it is read from plus its context and envelope, and
+ *       one that would be larger still (a record grown past the limit by merges) is split into
+ *       several changes that each fit.
+ *   <li>{@link #MAX_CLOCK_AHEAD}: how far ahead of the receiver's clock a peer's stamps may be. A
+ *       change stamped further ahead is refused as malformed (400), so that a wrong or hostile
+ *       clock cannot carry a record to the end of time. Stamps between the skew allowance (5
+ *       minutes) and this bound are merged and counted as clock skew.
+ *   <li>{@link Dot#MAX_PEER_COUNTER}: the highest dot counter a peer's change may carry, so that a
+ *       forged counter cannot use up the counters this replica needs for its own writes.
+ * </ul>
+ */
+public final class Limits {
+
+  /** The largest encoded state a local write may leave a record with: 128 KiB. */
+  public static final int MAX_RECORD_BYTES = 128 * 1024;
+
+  /** The largest request body a replica's ingress takes, and so the largest change sent: 256 KiB. */
+  public static final int MAX_CHANGE_BYTES = 256 * 1024;
+
+  /** How far ahead of local time a peer's stamps may be: one day. */
+  public static final Duration MAX_CLOCK_AHEAD = Duration.ofDays(1);
+
+  private Limits() {}
+
+  /** True if a stamp's wall time is no further than {@link #MAX_CLOCK_AHEAD} ahead of {@code nowMillis}. */
+  static boolean plausible(long wallMillis, long nowMillis) {
+    return wallMillis <= Math.min(Hlc.MAX_WALL, nowMillis + MAX_CLOCK_AHEAD.toMillis());
+  }
+}
