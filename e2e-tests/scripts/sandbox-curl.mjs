@@ -2,7 +2,8 @@
 // Signed requests to a running sandbox's HTTPS ingress (DESIGN §6), using endpoints.json.
 //   node e2e-tests/scripts/sandbox-curl.mjs GET  aws   /records/user/1
 //   node e2e-tests/scripts/sandbox-curl.mjs POST azure /events change.json
-// Signs per Standard Webhooks with the sandbox secret (webhook-id = the event's id for POST /events)
+// Signs per Standard Webhooks with that cloud's own secret, clouds.<cloud>.secret (webhook-id = the event's id for
+// POST /events; a GET signs "GET <path-and-query>")
 // and trusts only the sandbox CA. Prints the status line and the body.
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -25,15 +26,16 @@ if (!target) {
 const body = file ? readFileSync(file) : Buffer.alloc(0);
 const id = file ? JSON.parse(body.toString('utf8')).id : `curl-${randomUUID()}`;
 const timestamp = Math.floor(Date.now() / 1000).toString();
-const key = Buffer.from(endpoints.secret.replace(/^whsec_/, ''), 'base64');
+const key = Buffer.from(target.secret.replace(/^whsec_/, ''), 'base64');
 // DESIGN §6: a POST signs its body; a GET signs "GET <path-and-query>", the request target as sent.
-const payload = method === 'GET' ? Buffer.from(`GET ${new URL(path, target.ingress).pathname}${new URL(path, target.ingress).search}`) : body;
+const url = new URL(path, target.ingress);
+const payload = method === 'GET' ? Buffer.from(`GET ${url.pathname}${url.search}`) : body;
 const signature = createHmac('sha256', key).update(`${id}.${timestamp}.`).update(payload).digest('base64');
 const headers = { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}` };
 if (file) {
   headers['content-type'] = 'application/cloudevents+json';
 }
-const req = request(new URL(path, target.ingress), { method, headers, ca: readFileSync(endpoints.caCertificate) }, (res) => {
+const req = request(url, { method, headers, ca: readFileSync(endpoints.caCertificate) }, (res) => {
   const chunks = [];
   res.on('data', (c) => chunks.push(c));
   res.on('end', () => {

@@ -34,4 +34,8 @@ locals {
   }
 
   tags = merge({ "syncline-replica" = var.replica_id }, var.tags)
+
+  # SYNCLINE_SECRETS (functions-*/README.md): this replica's own secrets, current first, then
+  # each peer's current secret as replica=secret.
+  signing_secrets = join(",", concat(var.inbound_secrets, [for id in sort(keys(var.peer_secrets)) : "${id}=${var.peer_secrets[id]}"]))
 }

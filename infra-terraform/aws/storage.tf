@@ -100,11 +100,11 @@ resource "aws_dynamodb_table" "dead_letters" {
   tags = local.tags
 }
 
-# The mesh's Standard Webhooks secrets. name_prefix, because a deleted secret's name stays taken
+# This replica's Standard Webhooks secrets and its peers' (local.signing_secrets). name_prefix, because a deleted secret's name stays taken
 # for its recovery window and a fixed name would block destroy-then-apply.
 resource "aws_secretsmanager_secret" "signing" {
   name_prefix             = "${local.name}-signing-"
-  description             = "Syncline ${var.replica_id}: Standard Webhooks signing secrets of the mesh, comma separated, current first"
+  description             = "Syncline ${var.replica_id}: Standard Webhooks secrets, comma separated: its own (current first), then replica=secret for each peer"
   recovery_window_in_days = 7
 
   tags = local.tags
@@ -113,5 +113,12 @@ resource "aws_secretsmanager_secret" "signing" {
 # The value also lands in the Terraform state: keep the state encrypted and access-controlled.
 resource "aws_secretsmanager_secret_version" "signing" {
   secret_id     = aws_secretsmanager_secret.signing.id
-  secret_string = join(",", var.signing_secrets)
+  secret_string = local.signing_secrets
+
+  lifecycle {
+    precondition {
+      condition     = alltrue([for id in keys(var.peers) : contains(nonsensitive(keys(var.peer_secrets)), id)])
+      error_message = "peer_secrets needs the current secret of every replica in peers: each peer verifies what it receives with its own secret."
+    }
+  }
 }

@@ -25,14 +25,25 @@ variable "peers" {
   }
 }
 
-variable "signing_secrets" {
+variable "inbound_secrets" {
   type        = list(string)
-  description = "Standard Webhooks signing secrets shared by the whole mesh, the current one first (all are accepted, for rotation). Stored in Secrets Manager only; pass them through a git-ignored tfvars file or TF_VAR_signing_secrets."
+  description = "This replica's own Standard Webhooks secrets (whsec_...), the current one first (several during a rotation): its ingress verifies every request with them, and its peers sign what they send it with the current one. Sensitive, stored in the cloud's secret store only; pass them with TF_VAR_inbound_secrets, never in a committed file."
   sensitive   = true
 
   validation {
-    condition     = length(var.signing_secrets) > 0 && alltrue([for s in var.signing_secrets : can(regex("^whsec_[A-Za-z0-9+/=]{16,}$", s))])
-    error_message = "signing_secrets needs at least one secret, each whsec_ followed by at least 16 base64 characters."
+    condition     = length(var.inbound_secrets) > 0 && alltrue([for s in var.inbound_secrets : can(regex("^whsec_[A-Za-z0-9+/=]{16,}$", s))])
+    error_message = "inbound_secrets needs at least one secret, each whsec_ followed by at least 16 base64 characters (the values are not shown because they are sensitive)."
+  }
+}
+
+variable "peer_secrets" {
+  type        = map(string)
+  description = "For each peer in peers, that peer's current inbound secret (whsec_...), which this replica signs what it sends the peer with: each replica verifies only with its own secrets, so a request captured on its way to one replica is worthless at another. {} for a cloud on its own. Sensitive; pass with TF_VAR_peer_secrets."
+  sensitive   = true
+
+  validation {
+    condition     = alltrue([for id, s in var.peer_secrets : can(regex("^[a-z0-9-]{1,40}$", id)) && can(regex("^whsec_[A-Za-z0-9+/=]{16,}$", s))])
+    error_message = "peer_secrets maps replica ids (a-z, 0-9, '-') to secrets that look like whsec_ followed by at least 16 base64 characters."
   }
 }
 

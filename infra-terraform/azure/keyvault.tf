@@ -33,12 +33,19 @@ resource "azurerm_role_assignment" "deployer_secrets_officer" {
 resource "azurerm_key_vault_secret" "signing" {
   name         = local.signing_secret_name
   key_vault_id = azurerm_key_vault.this.id
-  value        = join(",", var.signing_secrets)
-  content_type = "Standard Webhooks secrets (whsec_...), comma separated, current first"
+  value        = local.signing_secrets
+  content_type = "Standard Webhooks secrets, comma separated: this replica's own (whsec_..., current first), then replica=whsec_... for each peer"
   tags         = local.tags
 
   # The role must exist before the write, and (on destroy) outlive the secret's deletion.
   depends_on = [azurerm_role_assignment.deployer_secrets_officer]
+
+  lifecycle {
+    precondition {
+      condition     = alltrue([for id in keys(var.peers) : contains(nonsensitive(keys(var.peer_secrets)), id)])
+      error_message = "peer_secrets needs the current secret of every replica in peers: each peer verifies what it receives with its own secret."
+    }
+  }
 }
 
 # Key Vault references are resolved by App Service with the identity named in

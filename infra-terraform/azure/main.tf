@@ -1,6 +1,10 @@
 data "azurerm_client_config" "current" {}
 
 locals {
+  # SYNCLINE_SECRETS (functions-*/README.md): this replica's own secrets, current first, then
+  # each peer's current secret as replica=secret.
+  signing_secrets = join(",", concat(var.inbound_secrets, [for id in sort(keys(var.peer_secrets)) : "${id}=${var.peer_secrets[id]}"]))
+
   # Every name derives from name_prefix and replica_id, so several replicas can share a
   # subscription. The function app's name must stay computable from variables alone: the
   # three-cloud example feeds each replica's ingress_url into the others' SYNCLINE_PEERS, and

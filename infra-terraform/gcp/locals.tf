@@ -25,6 +25,10 @@ locals {
   dedupe_table       = "${var.name_prefix}-dedupe"
   dead_letters_table = "${var.name_prefix}-dead-letters"
 
+  # SYNCLINE_SECRETS (functions-*/README.md): this replica's own secrets, current first, then
+  # each peer's current secret as replica=secret.
+  signing_secrets = join(",", concat(var.inbound_secrets, [for id in sort(keys(var.peer_secrets)) : "${id}=${var.peer_secrets[id]}"]))
+
   secret_id          = "${local.base}-signing-secrets"
   scheduler_job_name = "${local.base}-drain"
   package_bucket     = "${local.short}-functions"

@@ -16,17 +16,22 @@ resource "google_secret_manager_secret" "signing" {
   }
 }
 
-# A new version on every change of var.signing_secrets (rotation: add the new secret first, apply
+# A new version on every change of the secrets (local.signing_secrets) (rotation: add the new secret first, apply
 # in every cloud, then drop the old one). The functions pin this version number, so a rotation
 # redeploys them and every new instance reads the same list. The value is in the Terraform state:
 # keep the state in an encrypted, access-controlled backend.
 resource "google_secret_manager_secret_version" "signing" {
   secret      = google_secret_manager_secret.signing.id
-  secret_data = join(",", var.signing_secrets)
+  secret_data = local.signing_secrets
 
   # The new version exists before the functions move to it, and the old one is destroyed only
   # after they have: an instance starting in between still finds the version it is pinned to.
   lifecycle {
     create_before_destroy = true
+
+    precondition {
+      condition     = alltrue([for id in keys(var.peers) : contains(nonsensitive(keys(var.peer_secrets)), id)])
+      error_message = "peer_secrets needs the current secret of every replica in peers: each peer verifies what it receives with its own secret."
+    }
   }
 }

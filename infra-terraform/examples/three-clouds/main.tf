@@ -12,21 +12,27 @@ locals {
     gcp   = "gcp-${var.gcp_region}"
   }
 
-  # One Standard Webhooks secret for the whole mesh: every replica signs with it and accepts it.
-  # It lives only in the state (keep the state in an encrypted backend) and in each cloud's
-  # secret store; to rotate, see the README.
-  signing_secrets = ["whsec_${random_bytes.mesh_secret.base64}"]
+  # One Standard Webhooks secret per replica (DESIGN section 6): a replica's ingress verifies with
+  # its own, and the others sign what they send it with that one. They live only in the state
+  # (keep the state in an encrypted backend) and in each cloud's secret store; to rotate, see the
+  # README.
+  secrets = { for cloud, id in local.replica : id => "whsec_${random_bytes.secret[cloud].base64}" }
+
+  # For each replica, every other replica's secret.
+  peer_secrets = { for cloud, id in local.replica : cloud => { for peer, secret in local.secrets : peer => secret if peer != id } }
 }
 
-resource "random_bytes" "mesh_secret" {
-  length = 32
+resource "random_bytes" "secret" {
+  for_each = local.replica
+  length   = 32
 }
 
 module "aws" {
   source = "../../aws"
 
   replica_id      = local.replica.aws
-  signing_secrets = local.signing_secrets
+  inbound_secrets = [local.secrets[local.replica.aws]]
+  peer_secrets    = local.peer_secrets.aws
   alarm_email     = var.alarm_email
   peers = {
     (local.replica.azure) = module.azure.ingress_url
@@ -39,7 +45,8 @@ module "azure" {
 
   replica_id      = local.replica.azure
   location        = var.azure_location
-  signing_secrets = local.signing_secrets
+  inbound_secrets = [local.secrets[local.replica.azure]]
+  peer_secrets    = local.peer_secrets.azure
   alarm_email     = var.alarm_email
   peers = {
     (local.replica.aws) = module.aws.ingress_url
@@ -54,7 +61,8 @@ module "gcp" {
   project_id      = var.gcp_project_id
   region          = var.gcp_region
   bigtable_zone   = var.gcp_bigtable_zone
-  signing_secrets = local.signing_secrets
+  inbound_secrets = [local.secrets[local.replica.gcp]]
+  peer_secrets    = local.peer_secrets.gcp
   alarm_email     = var.alarm_email
   peers = {
     (local.replica.aws)   = module.aws.ingress_url

@@ -32,7 +32,7 @@ output "alarm_targets" {
 }
 
 output "signing_secrets" {
-  description = "The mesh's signing secret, for signing requests to the ingresses by hand (terraform output -json signing_secrets)."
-  value       = local.signing_secrets
+  description = "Each replica's own signing secret, by replica id: sign a request to a replica's ingress with its secret (terraform output -json signing_secrets)."
+  value       = local.secrets
   sensitive   = true
 }

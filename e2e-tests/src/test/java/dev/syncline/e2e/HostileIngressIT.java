@@ -71,8 +71,29 @@ class HostileIngressIT {
     assertProblem(client.send(post(client, change)
         .header(WebhookSignature.ID_HEADER, changeId)
         .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(old))
-        .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(sandbox.secret(), changeId, old, change))
+        .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(sandbox.secret(cloud), changeId, old, change))
         .build()), 401);
+    // signed correctly, but for another replica: each replica verifies with its own secrets
+    String third = List.of("aws", "azure", "gcp").stream().filter(c -> !c.equals(cloud) && !c.equals(other)).findFirst().orElseThrow();
+    IngressClient signsForTheThird = new IngressClient(client.base(), sandbox.secret(third), sandbox.ca().clientContext());
+    assertProblem(signsForTheThird.postStructured(changeId, change), 401);
+    // binary mode, signed: refused, since its ce- attributes would travel unsigned
+    String binaryId = "bin-" + UUID.randomUUID();
+    byte[] ops = "{\"ops\":[{\"op\":\"set\",\"field\":\"email\",\"value\":\"evil@example.com\"}]}".getBytes(StandardCharsets.UTF_8);
+    HttpRequest.Builder binary = HttpRequest.newBuilder(client.base().resolve("/events"))
+        .header("Content-Type", "application/json").header("ce-specversion", "1.0").header("ce-id", binaryId)
+        .header("ce-source", "/apps/replayed").header("ce-type", "dev.syncline.record.write.v1")
+        .header("ce-subject", user.toString())
+        .POST(HttpRequest.BodyPublishers.ofByteArray(ops));
+    client.sign(binary, binaryId, ops);
+    HttpResponse<String> refused = client.send(binary.build());
+    assertProblem(refused, 415);
+    assertThat(refused.body()).contains("structured mode");
+    // a GET signed for one record, replayed against another
+    String path = "/records/" + user.entity() + "/" + user.id();
+    HttpRequest.Builder get = HttpRequest.newBuilder(client.base().resolve("/records/user/never-" + UUID.randomUUID())).GET();
+    client.sign(get, "get-" + UUID.randomUUID(), ("GET " + path).getBytes(StandardCharsets.UTF_8));
+    assertProblem(client.send(get.build()), 401);
     // replayed with a fresh signature: accepted as a duplicate, applied once only
     HttpResponse<String> again = client.postStructured(changeId, change);
     assertThat(again.statusCode()).isEqualTo(200);

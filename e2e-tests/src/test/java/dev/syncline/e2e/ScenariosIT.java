@@ -8,9 +8,11 @@ import static dev.syncline.e2e.sandbox.Intents.remove;
 import static dev.syncline.e2e.sandbox.Intents.set;
 import static dev.syncline.e2e.sandbox.Intents.write;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.syncline.e2e.bus.LocalBus;
 import dev.syncline.e2e.net.Http;
 import dev.syncline.e2e.net.LinkFaults;
 import dev.syncline.e2e.report.Convergence;
@@ -153,6 +155,49 @@ class ScenariosIT {
     JsonNode view = converged(page);
     assertThat(view.path("fields").path("visits").asLong()).isEqualTo(120);
     assertThat(texts(view.path("fields").path("tags"))).containsExactlyInAnyOrderElementsOf(tags);
+  }
+
+  @Test
+  void aRecordOverTheCoreLimitIsRefusedBeforeItIsAcknowledged_onEveryCloudAlike() throws IOException {
+    // GIVEN a 300 KiB value: Pub/Sub (10 MB) and Event Grid (1 MB) take such an event, EventBridge (256 KB) does not
+    String big = "x".repeat(300 * 1024);
+    Ref onGcp = fresh("doc");
+    Ref onAzure = fresh("doc");
+    String gcpIntent = id();
+    String azureIntent = id();
+    // WHEN it is published on Google Cloud and on Azure, and on AWS
+    sandbox.publishAndAwait("gcp", write(gcpIntent, onGcp.toString(), ops(set("body", big))), APPLY);
+    sandbox.publishAndAwait("azure", write(azureIntent, onAzure.toString(), ops(set("body", big))), APPLY);
+    assertThatThrownBy(() -> sandbox.publish("aws", write(id(), fresh("doc").toString(), ops(set("body", big)))))
+        .isInstanceOf(LocalBus.TooLarge.class);
+    // THEN the functions refused each before acknowledging it: dead-lettered with the core's reason,
+    // and no cloud holds the record
+    for (String[] c : List.of(new String[] {"gcp", gcpIntent}, new String[] {"azure", azureIntent})) {
+      assertThat(sandbox.deadLetters(c[0])).as(c[0]).anySatisfy(d -> {
+        assertThat(d.eventId()).isEqualTo(c[1]);
+        assertThat(d.kind()).isEqualTo("INTENT");
+        assertThat(d.reason()).contains(Integer.toString(dev.syncline.core.Limits.MAX_RECORD_BYTES));
+      });
+    }
+    for (String cloud : Sandbox.CLOUDS) {
+      assertThat(sandbox.client(cloud).record("doc", onGcp.id()).statusCode()).isEqualTo(404);
+      assertThat(sandbox.client(cloud).record("doc", onAzure.id()).statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void aValueNearTheLimitReplicatesExactly_withDecimalsAndUnicode() throws IOException {
+    // GIVEN a 100 KiB value of unicode text, and an exact decimal
+    String text = "Grüße, 世界 🌍 ".repeat(5 * 1024);
+    Ref doc = fresh("doc");
+    // WHEN they are written on AWS
+    sandbox.publishAndAwait("aws", new String(write(id(), doc.toString(), ops(set("body", text), set("price", "0"))),
+        java.nio.charset.StandardCharsets.UTF_8).replace("\"price\",\"value\":\"0\"", "\"price\",\"value\":19.990000000000000000001")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8), APPLY);
+    // THEN every cloud shows them byte for byte
+    JsonNode view = converged(doc);
+    assertThat(view.path("fields").path("body").asText()).isEqualTo(text);
+    assertThat(Convergence.snapshot(sandbox, List.of(doc)).rows().get(0).view()).contains("\"price\":19.990000000000000000001");
   }
 
   // ---- helpers --------------------------------------------------------------------------------

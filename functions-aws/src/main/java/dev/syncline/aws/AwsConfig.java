@@ -1,6 +1,7 @@
 package dev.syncline.aws;
 
 import dev.syncline.core.Settings;
+import dev.syncline.core.SigningSecrets;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.outbox.Backoff;
 import dev.syncline.core.port.Peer;
@@ -20,8 +21,8 @@ import java.util.Optional;
  * @param deadLettersTable {@code SYNCLINE_DEAD_LETTERS_TABLE}
  * @param peers {@code SYNCLINE_PEERS}: {@code replica=https://url} pairs, comma separated
  * @param secretsArn {@code SYNCLINE_SECRETS_ARN}: Secrets Manager secret holding the signing
- *     secrets (whitespace or comma separated, current first)
- * @param plainSecrets {@code SYNCLINE_SECRETS}: the same list in plain text, for local runs only
+ *     secrets in the form of {@code SYNCLINE_SECRETS} ({@link Settings#signingSecrets})
+ * @param plainSecrets {@code SYNCLINE_SECRETS}: the same in plain text, for local runs only
  * @param dynamoDbEndpoint {@code SYNCLINE_DYNAMODB_ENDPOINT}: an emulator URL, for local runs only
  * @param allowPlainHttpToLoopback {@code SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK}: {@code true} lets
  *     peers be {@code http://127.0.0.1:...}, for tests only
@@ -35,7 +36,7 @@ public record AwsConfig(
     String deadLettersTable,
     List<Peer> peers,
     Optional<String> secretsArn,
-    List<String> plainSecrets,
+    Optional<SigningSecrets> plainSecrets,
     Optional<URI> dynamoDbEndpoint,
     boolean allowPlainHttpToLoopback,
     Backoff retry) {
@@ -46,7 +47,7 @@ public record AwsConfig(
 
   public static AwsConfig from(Map<String, String> env) {
     Optional<String> arn = Settings.optional(env, "SYNCLINE_SECRETS_ARN");
-    List<String> plain = Settings.list(env.getOrDefault("SYNCLINE_SECRETS", ""));
+    Optional<String> plain = Settings.optional(env, "SYNCLINE_SECRETS");
     if (arn.isEmpty() && plain.isEmpty()) {
       throw SynclineException.configuration("set SYNCLINE_SECRETS_ARN (or SYNCLINE_SECRETS for local runs)");
     }
@@ -57,7 +58,7 @@ public record AwsConfig(
         Settings.required(env, "SYNCLINE_DEAD_LETTERS_TABLE"),
         Settings.peers(env.getOrDefault("SYNCLINE_PEERS", "")),
         arn,
-        plain,
+        plain.map(Settings::signingSecrets),
         Settings.optional(env, "SYNCLINE_DYNAMODB_ENDPOINT").map(URI::create),
         Boolean.parseBoolean(env.getOrDefault("SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "false")),
         Settings.backoff(env));

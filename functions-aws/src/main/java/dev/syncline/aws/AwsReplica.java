@@ -5,6 +5,7 @@ import dev.syncline.aws.dynamodb.DynamoDbDedupeStore;
 import dev.syncline.aws.dynamodb.DynamoDbRecordStore;
 import dev.syncline.core.Replica;
 import dev.syncline.core.Settings;
+import dev.syncline.core.SigningSecrets;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.clock.Clock;
 import dev.syncline.core.metrics.LogLineMetrics;
@@ -49,7 +50,7 @@ public final class AwsReplica {
   }
 
   /** Wires a replica on a given client and secrets, its metrics on stdout. */
-  public static Replica create(AwsConfig config, Clock clock, DynamoDbClient dynamo, List<String> secrets) {
+  public static Replica create(AwsConfig config, Clock clock, DynamoDbClient dynamo, SigningSecrets secrets) {
     return create(config, clock, dynamo, secrets, line -> System.out.println(line));
   }
 
@@ -60,26 +61,29 @@ public final class AwsReplica {
    *     in Lambda, stdout, which CloudWatch Logs reads
    */
   public static Replica create(
-      AwsConfig config, Clock clock, DynamoDbClient dynamo, List<String> secrets, Consumer<String> metricLines) {
+      AwsConfig config, Clock clock, DynamoDbClient dynamo, SigningSecrets secrets, Consumer<String> metricLines) {
     DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build();
-    return Replica.wire(
-        config.replicaId(), config.peers(), secrets, config.allowPlainHttpToLoopback(), config.retry(),
-        new DynamoDbRecordStore(enhanced, config.recordsTable()),
-        new DynamoDbDedupeStore(enhanced, config.dedupeTable()),
-        new DynamoDbDeadLetterSink(dynamo, config.deadLettersTable(), clock),
-        clock, new LogLineMetrics(config.replicaId(), new EmfFormat(), metricLines, clock));
+    return Replica.builder(config.replicaId())
+        .peers(config.peers())
+        .secrets(secrets)
+        .allowPlainHttpToLoopback(config.allowPlainHttpToLoopback())
+        .retry(config.retry())
+        .stores(
+            new DynamoDbRecordStore(enhanced, config.recordsTable()),
+            new DynamoDbDedupeStore(enhanced, config.dedupeTable()),
+            new DynamoDbDeadLetterSink(dynamo, config.deadLettersTable(), clock))
+        .clock(clock)
+        .metrics(new LogLineMetrics(config.replicaId(), new EmfFormat(), metricLines, clock))
+        .build();
   }
 
-  private static List<String> secrets(AwsConfig config) {
+  /** The signing secrets: from Secrets Manager where the ARN is set, else the plain setting. */
+  private static SigningSecrets secrets(AwsConfig config) {
     if (config.secretsArn().isEmpty()) {
-      return config.plainSecrets();
+      return config.plainSecrets().orElseThrow();
     }
     try (SecretsManagerClient sm = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build()) {
-      List<String> secrets = Settings.list(sm.getSecretValue(b -> b.secretId(config.secretsArn().get())).secretString());
-      if (secrets.isEmpty()) {
-        throw SynclineException.configuration("the secret " + config.secretsArn().get() + " holds no signing secret");
-      }
-      return secrets;
+      return Settings.signingSecrets(sm.getSecretValue(b -> b.secretId(config.secretsArn().get())).secretString());
     } catch (SdkException e) {
       throw SynclineException.unavailable("could not read the signing secrets from Secrets Manager", e);
     }

@@ -38,6 +38,7 @@ class AwsHandlersTest {
 
   private static final ObjectMapper JSON = dev.syncline.core.json.Json.newMapper();
   private static final String SECRET = "whsec_" + Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+  private static final String PEER_SECRET = "whsec_" + Base64.getEncoder().encodeToString("peer-secret-0123456789abcdef0123".getBytes(StandardCharsets.UTF_8));
   private static final long NOW = 1_764_158_400_000L;
 
   private final AtomicLong time = new AtomicLong(NOW);
@@ -60,9 +61,9 @@ class AwsHandlersTest {
         "SYNCLINE_DEDUPE_TABLE", dedupe,
         "SYNCLINE_DEAD_LETTERS_TABLE", deadLettersTable,
         "SYNCLINE_PEERS", "gcp-us-east4=http://127.0.0.1:9",
-        "SYNCLINE_SECRETS", SECRET,
+        "SYNCLINE_SECRETS", SECRET + ",gcp-us-east4=" + PEER_SECRET,
         "SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "true"));
-    replica = AwsReplica.create(config, time::get, dynalite.client, List.of(SECRET), metricLines::add);
+    replica = AwsReplica.create(config, time::get, dynalite.client, config.plainSecrets().orElseThrow(), metricLines::add);
   }
 
   private String intent(byte[] envelope) throws Exception {

@@ -1,6 +1,7 @@
 package dev.syncline.azure;
 
 import dev.syncline.core.Settings;
+import dev.syncline.core.SigningSecrets;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.outbox.Backoff;
 import dev.syncline.core.port.Peer;
@@ -10,8 +11,9 @@ import java.util.Optional;
 
 /**
  * The function app's configuration, read once from app settings (set by Terraform; see {@code
- * functions-azure/README.md}). Secrets arrive as a Key Vault reference that App Service resolves
- * into the setting's value, so no Key Vault client is needed here.
+ * functions-azure/README.md}). The signing secrets ({@code SYNCLINE_SECRETS}: this replica's own
+ * and each peer's, see {@link Settings#signingSecrets}) arrive as a Key Vault reference that App
+ * Service resolves into the setting's value, so no Key Vault client is needed here.
  */
 public record AzureConfig(
     String replicaId,
@@ -21,7 +23,7 @@ public record AzureConfig(
     String dedupeTable,
     String deadLettersTable,
     List<Peer> peers,
-    List<String> secrets,
+    SigningSecrets secrets,
     boolean allowPlainHttpToLoopback,
     Backoff retry) {
 
@@ -30,20 +32,20 @@ public record AzureConfig(
   }
 
   public static AzureConfig from(Map<String, String> env) {
-    List<String> secrets = Settings.list(env.getOrDefault("SYNCLINE_SECRETS", ""));
     if (Settings.optional(env, "SYNCLINE_STORAGE_CONNECTION").isEmpty()
         && Settings.optional(env, "SYNCLINE_TABLES_ENDPOINT").isEmpty()) {
       throw SynclineException.configuration(
           "set SYNCLINE_TABLES_ENDPOINT (managed identity) or SYNCLINE_STORAGE_CONNECTION");
     }
-    if (secrets.isEmpty()) {
-      throw SynclineException.configuration("SYNCLINE_SECRETS is required (a Key Vault reference in Azure)");
-    }
-    if (secrets.get(0).startsWith("@Microsoft.KeyVault(")) {
+    if (env.getOrDefault("SYNCLINE_SECRETS", "").trim().startsWith("@Microsoft.KeyVault(")) {
       // App Service passes a reference it could not resolve on as its own text.
       throw SynclineException.configuration("SYNCLINE_SECRETS is a Key Vault reference that App Service could not resolve: "
           + "check the app's key_vault_reference_identity_id and that identity's Key Vault Secrets User role on the secret");
     }
+    if (Settings.optional(env, "SYNCLINE_SECRETS").isEmpty()) {
+      throw SynclineException.configuration("SYNCLINE_SECRETS is required (a Key Vault reference in Azure)");
+    }
+    SigningSecrets secrets = Settings.signingSecrets(env.get("SYNCLINE_SECRETS"));
     return new AzureConfig(
         Settings.required(env, "SYNCLINE_REPLICA_ID"),
         Settings.optional(env, "SYNCLINE_STORAGE_CONNECTION"),

@@ -58,7 +58,7 @@ class AzureFunctionsTest {
         "SYNCLINE_DEDUPE_TABLE", dedupe,
         "SYNCLINE_DEAD_LETTERS_TABLE", deadLetters,
         "SYNCLINE_PEERS", "gcp-us-east4=http://127.0.0.1:9",
-        "SYNCLINE_SECRETS", SECRET,
+        "SYNCLINE_SECRETS", SECRET + ",gcp-us-east4=" + SECRET.replace("MDEy", "OTk5"),
         "SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "true"));
     replica = AzureReplica.create(config, time::get, service, metricLines::add);
   }

@@ -1,6 +1,7 @@
 package dev.syncline.gcp;
 
 import dev.syncline.core.Settings;
+import dev.syncline.core.SigningSecrets;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.outbox.Backoff;
 import dev.syncline.core.port.Peer;
@@ -10,7 +11,8 @@ import java.util.Optional;
 
 /**
  * The functions' configuration, read once from environment variables (set by Terraform; see
- * {@code functions-gcp/README.md}). Signing secrets arrive as an environment variable that
+ * {@code functions-gcp/README.md}). The signing secrets ({@code SYNCLINE_SECRETS}: this replica's
+ * own and each peer's, see {@link Settings#signingSecrets}) arrive as an environment variable that
  * Cloud Functions fills from Secret Manager, so no Secret Manager client is needed here.
  */
 public record GcpConfig(
@@ -21,7 +23,7 @@ public record GcpConfig(
     String dedupeTable,
     String deadLettersTable,
     List<Peer> peers,
-    List<String> secrets,
+    SigningSecrets secrets,
     Optional<Integer> emulatorPort,
     boolean allowPlainHttpToLoopback,
     Backoff retry) {
@@ -31,10 +33,10 @@ public record GcpConfig(
   }
 
   public static GcpConfig from(Map<String, String> env) {
-    List<String> secrets = Settings.list(env.getOrDefault("SYNCLINE_SECRETS", ""));
-    if (secrets.isEmpty()) {
+    if (Settings.optional(env, "SYNCLINE_SECRETS").isEmpty()) {
       throw SynclineException.configuration("SYNCLINE_SECRETS is required (a Secret Manager secret in Google Cloud)");
     }
+    SigningSecrets secrets = Settings.signingSecrets(env.get("SYNCLINE_SECRETS"));
     return new GcpConfig(
         Settings.required(env, "SYNCLINE_REPLICA_ID"),
         Settings.required(env, "SYNCLINE_BIGTABLE_PROJECT"),

@@ -53,11 +53,17 @@ public final class GcpReplica {
    *     Google Cloud, stdout, which Cloud Logging reads as structured entries
    */
   public static Replica create(GcpConfig config, Clock clock, BigtableDataClient bigtable, Consumer<String> metricLines) {
-    return Replica.wire(
-        config.replicaId(), config.peers(), config.secrets(), config.allowPlainHttpToLoopback(), config.retry(),
-        new BigtableRecordStore(bigtable, config.recordsTable()),
-        new BigtableDedupeStore(bigtable, config.dedupeTable()),
-        new BigtableDeadLetterSink(bigtable, config.deadLettersTable(), clock),
-        clock, new LogLineMetrics(config.replicaId(), new CloudLoggingFormat(), metricLines, clock));
+    return Replica.builder(config.replicaId())
+        .peers(config.peers())
+        .secrets(config.secrets())
+        .allowPlainHttpToLoopback(config.allowPlainHttpToLoopback())
+        .retry(config.retry())
+        .stores(
+            new BigtableRecordStore(bigtable, config.recordsTable()),
+            new BigtableDedupeStore(bigtable, config.dedupeTable()),
+            new BigtableDeadLetterSink(bigtable, config.deadLettersTable(), clock))
+        .clock(clock)
+        .metrics(new LogLineMetrics(config.replicaId(), new CloudLoggingFormat(), metricLines, clock))
+        .build();
   }
 }

@@ -73,7 +73,7 @@ class GcpFunctionsInvokerTest {
     BigtableRecordStore.createTable(emulator.admin, records);
     BigtableDedupeStore.createTable(emulator.admin, dedupe, Duration.ofDays(8));
     BigtableDeadLetterSink.createTable(emulator.admin, deadLetters);
-    Map<String, String> env = Map.of(
+    Map<String, String> env = new HashMap<>(Map.of(
         "SYNCLINE_REPLICA_ID", "gcp-us-east4",
         "SYNCLINE_BIGTABLE_PROJECT", BigtableEmulator.PROJECT,
         "SYNCLINE_BIGTABLE_INSTANCE", BigtableEmulator.INSTANCE,
@@ -83,7 +83,8 @@ class GcpFunctionsInvokerTest {
         "SYNCLINE_DEAD_LETTERS_TABLE", deadLetters,
         "SYNCLINE_PEERS", "aws-us-east-1=http://127.0.0.1:9",
         "SYNCLINE_SECRETS", SECRET,
-        "SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "true");
+        "SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "true"));
+    env.put("SYNCLINE_SECRETS", SECRET + ",aws-us-east-1=whsec_cGVlci1zZWNyZXQtMDEyMzQ1Njc4OWFiY2RlZg==");
     intent = start(PubSubIntentFunction.class, "cloudevent", env);
     Map<String, String> ingressEnv = new HashMap<>(env);
     ingressEnv.put("K_SERVICE", INGRESS_SERVICE);

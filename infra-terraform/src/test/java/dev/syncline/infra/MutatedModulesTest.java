@@ -28,7 +28,7 @@ class MutatedModulesTest {
             Check.PACKAGES, "has no public method handle"),
         Arguments.of("aws/main.tf", "SYNCLINE_PEERS              =", "SYNCLINE_PEER               =",
             Check.ENVIRONMENT, "the AWS functions read SYNCLINE_PEERS but it is not set"),
-        Arguments.of("aws/storage.tf", "secret_string = join(\",\", var.signing_secrets)", "secret_string = \"whsec_MDEyMzQ1Njc4OWFiY2RlZjAx\"",
+        Arguments.of("aws/storage.tf", "secret_string = local.signing_secrets", "secret_string = \"whsec_MDEyMzQ1Njc4OWFiY2RlZjAx\"",
             Check.SECRETS, "a secret in plain text"),
         Arguments.of("azure/eventgrid.tf", "storage_blob_dead_letter_destination {", "storage_blob_dead_letter_destination_removed {",
             Check.TRIGGERS, "no dead-letter destination (storage_blob_dead_letter_destination)"),

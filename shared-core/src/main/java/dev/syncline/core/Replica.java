@@ -16,9 +16,11 @@ import dev.syncline.core.port.Peer;
 import dev.syncline.core.port.RecordStore;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.random.RandomGenerator;
 
 /**
  * A replica as a cloud's functions use it, wired the same way on every cloud from that cloud's
@@ -47,40 +49,153 @@ public final class Replica {
     this.drain = drain;
   }
 
+  /** Starts wiring the replica {@code replicaId}; see {@link Builder}. */
+  public static Builder builder(String replicaId) {
+    return new Builder(replicaId);
+  }
+
   /**
-   * Wires a replica.
-   *
-   * @param secrets the Standard Webhooks signing secrets, the current one first
-   * @param allowPlainHttpToLoopback lets peers be {@code http://127.0.0.1...}, for tests only
-   * @param retry the outbox's backoff between attempts to reach a peer
-   * @param metrics where the engine, the intent path and the drain report their signals (each
-   *     cloud passes its {@code LogLineMetrics}; {@link Metrics#NONE} drops them)
+   * What a replica is wired from. Required: the stores, the clock and both kinds of secret;
+   * peers, the retry backoff and the metrics have defaults (none, {@link Backoff#standard()},
+   * {@link Metrics#NONE}).
    */
-  public static Replica wire(
-      String replicaId,
-      List<Peer> peers,
-      List<String> secrets,
-      boolean allowPlainHttpToLoopback,
-      Backoff retry,
-      RecordStore records,
-      DedupeStore dedupe,
-      DeadLetterSink deadLetters,
-      Clock clock,
-      Metrics metrics) {
-    ReplicaConfig config = ReplicaConfig.of(replicaId, peers);
-    SyncEngine engine = new SyncEngine(
-        config, records, dedupe, new HybridLogicalClock(clock, config.maxSkew().toMillis()),
-        metrics, ConflictSink.NONE, ConflictHandler.KEEP_SIBLINGS);
-    HttpPeerClient client = HttpPeerClient.builder(secrets, clock)
-        .allowPlainHttpToLoopback(allowPlainHttpToLoopback)
-        .peers(peers)
-        .build();
-    OutboxDrain drain = new OutboxDrain(
-        replicaId, peers, records, client, deadLetters, clock, metrics,
-        retry, Duration.ofDays(7), new SplittableRandom(), SENDS);
-    return new Replica(
-        new IntentDelivery(engine, drain, deadLetters, metrics),
-        new IngressHandler(engine, new WebhookVerifier(secrets, clock)),
-        drain);
+  public static final class Builder {
+    private final String replicaId;
+    private List<Peer> peers = List.of();
+    private List<String> inboundSecrets = List.of();
+    private Map<String, String> peerSecrets = Map.of();
+    private boolean allowPlainHttpToLoopback;
+    private Backoff retry = Backoff.standard();
+    private RecordStore records;
+    private DedupeStore dedupe;
+    private DeadLetterSink deadLetters;
+    private Clock clock;
+    private Metrics metrics = Metrics.NONE;
+    private HttpPeerClient.Transport transport;
+    private Executor sends = SENDS;
+    private RandomGenerator jitter = new SplittableRandom();
+
+    private Builder(String replicaId) {
+      this.replicaId = replicaId;
+    }
+
+    /** Every other replica, each reached at its HTTPS ingress. */
+    public Builder peers(List<Peer> peers) {
+      this.peers = List.copyOf(peers);
+      return this;
+    }
+
+    /**
+     * This replica's own Standard Webhooks secrets, which its ingress verifies with, the current
+     * one first (several during a rotation). Peers sign what they send here with the current one.
+     */
+    public Builder inboundSecrets(List<String> secrets) {
+      this.inboundSecrets = List.copyOf(secrets);
+      return this;
+    }
+
+    /** By peer replica id, the secret that peer verifies with (its current inbound secret). */
+    public Builder peerSecrets(Map<String, String> secrets) {
+      this.peerSecrets = Map.copyOf(secrets);
+      return this;
+    }
+
+    /** Both kinds of secret at once. */
+    public Builder secrets(SigningSecrets secrets) {
+      return inboundSecrets(secrets.inbound()).peerSecrets(secrets.peers());
+    }
+
+    /** Lets peers be {@code http://127.0.0.1...}, for tests only. */
+    public Builder allowPlainHttpToLoopback(boolean allow) {
+      this.allowPlainHttpToLoopback = allow;
+      return this;
+    }
+
+    /** The outbox's backoff between attempts to reach a peer. */
+    public Builder retry(Backoff retry) {
+      this.retry = retry;
+      return this;
+    }
+
+    /** The cloud's stores: records, intent dedupe, dead letters. */
+    public Builder stores(RecordStore records, DedupeStore dedupe, DeadLetterSink deadLetters) {
+      this.records = records;
+      this.dedupe = dedupe;
+      this.deadLetters = deadLetters;
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /**
+     * Where the engine, the intent path and the drain report their signals (each cloud passes its
+     * {@code LogLineMetrics}).
+     */
+    public Builder metrics(Metrics metrics) {
+      this.metrics = metrics;
+      return this;
+    }
+
+    /** How changes reach peers, for the simulator; default: HTTPS with the JDK's client. */
+    public Builder transport(HttpPeerClient.Transport transport) {
+      this.transport = transport;
+      return this;
+    }
+
+    /**
+     * Where a record's sends to its peers run; default: a shared pool, so they run in parallel.
+     * The simulator passes {@code Runnable::run} to stay on one thread.
+     */
+    public Builder sends(Executor sends) {
+      this.sends = sends;
+      return this;
+    }
+
+    /** The randomness of the outbox's backoff jitter; the simulator seeds it. */
+    public Builder jitter(RandomGenerator jitter) {
+      this.jitter = jitter;
+      return this;
+    }
+
+    /**
+     * Wires the replica.
+     *
+     * @throws SynclineException CONFIGURATION naming what is missing or invalid: a store, the
+     *     clock, an inbound secret, a peer's signing secret, a peer URL
+     */
+    public Replica build() {
+      if (records == null || dedupe == null || deadLetters == null || clock == null) {
+        throw SynclineException.configuration("a replica needs its record, dedupe and dead-letter stores and a clock");
+      }
+      ReplicaConfig config;
+      WebhookVerifier verifier;
+      HttpPeerClient client;
+      try {
+        config = ReplicaConfig.of(replicaId, peers);
+        if (inboundSecrets.isEmpty()) {
+          throw new IllegalArgumentException("no inbound signing secret (SYNCLINE_SECRETS) is set");
+        }
+        verifier = new WebhookVerifier(inboundSecrets, clock);
+        HttpPeerClient.Builder http = HttpPeerClient.builder(peerSecrets, clock)
+            .allowPlainHttpToLoopback(allowPlainHttpToLoopback)
+            .peers(peers);
+        if (transport != null) {
+          http.transport(transport);
+        }
+        client = http.build();
+      } catch (IllegalArgumentException e) {
+        throw SynclineException.configuration(e.getMessage());
+      }
+      SyncEngine engine = new SyncEngine(
+          config, records, dedupe, new HybridLogicalClock(clock, config.maxSkew().toMillis()),
+          metrics, ConflictSink.NONE, ConflictHandler.KEEP_SIBLINGS);
+      OutboxDrain drain = new OutboxDrain(
+          replicaId, peers, records, client, deadLetters, clock, metrics,
+          retry, Duration.ofDays(7), jitter, sends);
+      return new Replica(new IntentDelivery(engine, drain, deadLetters, metrics), new IngressHandler(engine, verifier), drain);
+    }
   }
 }

@@ -58,6 +58,38 @@ public final class Settings {
   }
 
   /**
+   * {@code SYNCLINE_SECRETS}: the signing secrets of DESIGN section 6, comma or white space
+   * separated. An entry {@code whsec_...} is one of this replica's own secrets, which its ingress
+   * verifies with (the current one first; several during a rotation). An entry {@code
+   * replica=whsec_...} is that peer's current secret, which this replica signs what it sends the
+   * peer with. (A replica id has no underscore, so the two never look alike.)
+   *
+   * @throws SynclineException CONFIGURATION if there is no own secret, an entry is neither, or a
+   *     peer appears twice; the message never contains a secret
+   */
+  public static SigningSecrets signingSecrets(String value) {
+    List<String> inbound = new ArrayList<>();
+    Map<String, String> peers = new java.util.TreeMap<>();
+    for (String entry : list(value == null ? "" : value)) {
+      if (entry.startsWith("whsec_")) {
+        inbound.add(entry);
+        continue;
+      }
+      int eq = entry.indexOf('=');
+      if (eq < 1 || !entry.startsWith("whsec_", eq + 1)) {
+        throw SynclineException.configuration("SYNCLINE_SECRETS entries must be whsec_... or replica=whsec_...");
+      }
+      if (peers.put(entry.substring(0, eq), entry.substring(eq + 1)) != null) {
+        throw SynclineException.configuration("SYNCLINE_SECRETS names peer " + entry.substring(0, eq) + " twice");
+      }
+    }
+    if (inbound.isEmpty()) {
+      throw SynclineException.configuration("SYNCLINE_SECRETS holds none of this replica's own secrets (whsec_...)");
+    }
+    return new SigningSecrets(inbound, peers);
+  }
+
+  /**
    * The outbox's retry backoff: {@code SYNCLINE_OUTBOX_RETRY_BASE} and {@code
    * SYNCLINE_OUTBOX_RETRY_CAP}, ISO-8601 durations such as {@code PT1S} and {@code PT60S}; each
    * defaults to {@link Backoff#standard()}'s value.

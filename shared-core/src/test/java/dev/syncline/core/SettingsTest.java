@@ -28,4 +28,27 @@ class SettingsTest {
     assertThatThrownBy(() -> Settings.backoff(Map.of("SYNCLINE_OUTBOX_RETRY_BASE", "PT2M")))
         .isInstanceOf(SynclineException.class).hasMessageContaining("base <= cap");
   }
+
+  @Test
+  void signingSecrets_tellsOwnSecretsFromPeersOnes() {
+    String own = "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3";
+    String old = "whsec_OTg3NjU0MzIxMGFiY2RlZjAxMjM0NTY3==";
+    String gcp = "whsec_Z2NwLXNlY3JldC0wMTIzNDU2Nzg5YWJj";
+
+    SigningSecrets secrets = Settings.signingSecrets(own + ", " + old + " gcp-us-east4=" + gcp);
+
+    assertThat(secrets.inbound()).containsExactly(own, old);
+    assertThat(secrets.peers()).containsExactly(Map.entry("gcp-us-east4", gcp));
+    assertThat(secrets.toString()).doesNotContain("MDEy", "OTg3", "Z2Nw");
+  }
+
+  @Test
+  void signingSecrets_refusesWhatIsNeitherKind_withoutQuotingIt() {
+    assertThatThrownBy(() -> Settings.signingSecrets("gcp-us-east4=whsec_Z2Nw"))
+        .isInstanceOf(SynclineException.class).hasMessageContaining("own secrets");
+    assertThatThrownBy(() -> Settings.signingSecrets("whsec_MDEy,hunter2"))
+        .isInstanceOf(SynclineException.class).hasMessageNotContaining("hunter2");
+    assertThatThrownBy(() -> Settings.signingSecrets("whsec_MDEy,gcp-us-east4=whsec_a,gcp-us-east4=whsec_b"))
+        .isInstanceOf(SynclineException.class).hasMessageContaining("twice");
+  }
 }

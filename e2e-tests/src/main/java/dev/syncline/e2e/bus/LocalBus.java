@@ -24,9 +24,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class LocalBus implements AutoCloseable {
 
-  /** EventBridge's entry limit; Event Grid and Pub/Sub allow more, Syncline intents never need it. */
-  public static final int MAX_EVENT_BYTES = 256 * 1024;
-
   /** One event the bus gave up on. */
   public record DeadLetter(String eventId, int attempts, String failure, byte[] cloudEvent) {}
 
@@ -77,13 +74,24 @@ public final class LocalBus implements AutoCloseable {
     return policy;
   }
 
+  /** An event larger than the platform takes: refused at publishing, as the platform's API does. */
+  public static final class TooLarge extends IllegalArgumentException {
+    TooLarge(String message) {
+      super(message);
+    }
+  }
+
   /**
    * Queues one event, as {@code POST /} does.
    *
    * @return the event's id
+   * @throws TooLarge if it is larger than the platform takes
    * @throws IllegalArgumentException if it is not a structured CloudEvent 1.0 with id, source and type
    */
   public String publish(byte[] cloudEvent) {
+    if (cloudEvent.length > policy.maxEventBytes()) {
+      throw new TooLarge(policy.platform() + " takes events of at most " + policy.maxEventBytes() + " bytes");
+    }
     String id = validate(cloudEvent);
     inFlight.incrementAndGet();
     long published = System.nanoTime();
@@ -142,14 +150,16 @@ public final class LocalBus implements AutoCloseable {
       Http.problem(exchange, 415, "Unsupported Media Type", "publish a structured CloudEvent as application/cloudevents+json");
       return;
     }
-    byte[] body = Http.body(exchange, MAX_EVENT_BYTES);
-    if (body == null) {
-      Http.problem(exchange, 413, "Content Too Large", "an event may be at most " + MAX_EVENT_BYTES + " bytes");
-      return;
-    }
+    // Each platform's own limit (EventBridge 256 KB, Event Grid 1 MB, Pub/Sub 10 MB).
+    byte[] body = Http.body(exchange, policy.maxEventBytes());
     try {
+      if (body == null) {
+        throw new TooLarge(policy.platform() + " takes events of at most " + policy.maxEventBytes() + " bytes");
+      }
       String id = publish(body);
       Http.json(exchange, 202, Http.JSON.createObjectNode().put("id", id));
+    } catch (TooLarge e) {
+      Http.problem(exchange, 413, "Content Too Large", e.getMessage());
     } catch (IllegalArgumentException e) {
       Http.problem(exchange, 400, "Bad Request", e.getMessage());
     }

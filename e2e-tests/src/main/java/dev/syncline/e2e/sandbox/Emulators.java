@@ -4,6 +4,12 @@ import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.TableServiceClientBuilder;
 import com.google.cloud.bigtable.admin.v2.BigtableTableAdminClient;
 import com.google.cloud.bigtable.admin.v2.BigtableTableAdminSettings;
+import com.google.cloud.bigtable.data.v2.BigtableDataClient;
+import com.google.cloud.bigtable.data.v2.BigtableDataSettings;
+import com.google.cloud.bigtable.data.v2.models.Query;
+import com.google.cloud.bigtable.data.v2.models.Row;
+import com.google.cloud.bigtable.data.v2.models.RowCell;
+import com.google.cloud.bigtable.data.v2.models.TableId;
 import com.google.cloud.bigtable.emulator.v2.Emulator;
 import dev.syncline.aws.dynamodb.DynamoDbDeadLetterSink;
 import dev.syncline.aws.dynamodb.DynamoDbDedupeStore;
@@ -14,6 +20,7 @@ import dev.syncline.gcp.bigtable.BigtableDedupeStore;
 import dev.syncline.gcp.bigtable.BigtableRecordStore;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -154,6 +161,43 @@ public final class Emulators implements AutoCloseable {
         "SYNCLINE_RECORDS_TABLE", GCP_RECORDS,
         "SYNCLINE_DEDUPE_TABLE", GCP_DEDUPE,
         "SYNCLINE_DEAD_LETTERS_TABLE", GCP_DEAD_LETTERS);
+  }
+
+  /** A dead letter as a cloud's table holds it: what it was, why, and the event's id. */
+  public record StoredDeadLetter(String kind, String eventId, String reason) {}
+
+  /** Every dead letter in a cloud's dead-letter table, read straight from its emulator. */
+  public List<StoredDeadLetter> deadLetters(String cloud) {
+    List<StoredDeadLetter> out = new ArrayList<>();
+    switch (cloud) {
+      case "aws" -> {
+        try (DynamoDbClient dynamo = dynamoDb()) {
+          dynamo.scanPaginator(b -> b.tableName(AWS_DEAD_LETTERS)).items().forEach(i -> out.add(new StoredDeadLetter(
+              i.get("kind").s(), i.containsKey("eventId") ? i.get("eventId").s() : null, i.get("reason").s())));
+        }
+      }
+      case "azure" -> new TableServiceClientBuilder().connectionString(azureConnection).buildClient()
+          .getTableClient(AZURE_DEAD_LETTERS).listEntities().forEach(e -> out.add(new StoredDeadLetter(
+              e.getPartitionKey(), (String) e.getProperty("eventId"), (String) e.getProperty("reason"))));
+      case "gcp" -> {
+        try (BigtableDataClient data = BigtableDataClient.create(BigtableDataSettings
+            .newBuilderForEmulator(bigtable.getPort()).setProjectId(GCP_PROJECT).setInstanceId(GCP_INSTANCE).build())) {
+          for (Row row : data.readRows(Query.create(TableId.of(GCP_DEAD_LETTERS)))) {
+            String key = row.getKey().toStringUtf8();
+            out.add(new StoredDeadLetter(key.substring(0, key.indexOf('#')), cell(row, "eventId"), cell(row, "reason")));
+          }
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException("could not reach the Bigtable emulator", e);
+        }
+      }
+      default -> throw new IllegalArgumentException("unknown cloud " + cloud);
+    }
+    return out;
+  }
+
+  private static String cell(Row row, String qualifier) {
+    List<RowCell> cells = row.getCells("l", qualifier);
+    return cells.isEmpty() ? null : cells.get(0).getValue().toStringUtf8();
   }
 
   @Override

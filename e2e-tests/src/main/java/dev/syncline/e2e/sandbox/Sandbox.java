@@ -63,7 +63,8 @@ public final class Sandbox implements AutoCloseable {
       Duration.ofMillis(Long.getLong("sandbox.drainEveryMs", Duration.ofMinutes(1).dividedBy(RetryPolicy.TIME_SCALE).toMillis()));
 
   private final Layout layout;
-  private final String secret;
+  /** Each cloud's own inbound signing secret: peers and clients sign what they send it with it. */
+  private final Map<String, String> secrets;
   private final SandboxCa ca;
   private final Emulators emulators;
   private final Map<String, Cloud> clouds;
@@ -79,7 +80,7 @@ public final class Sandbox implements AutoCloseable {
 
   private Sandbox(Builder b) {
     this.layout = b.layout;
-    this.secret = b.secret;
+    this.secrets = Map.copyOf(b.secrets);
     this.ca = b.ca;
     this.emulators = b.emulators;
     this.clouds = b.clouds;
@@ -91,7 +92,7 @@ public final class Sandbox implements AutoCloseable {
     this.busListeners = b.busListeners;
     this.proxyListeners = b.proxyListeners;
     for (String cloud : CLOUDS) {
-      clients.put(cloud, new IngressClient(fronts.get(cloud).url(), secret, ca.clientContext()));
+      clients.put(cloud, new IngressClient(fronts.get(cloud).url(), secrets.get(cloud), ca.clientContext()));
     }
     busListeners.add(deliveries);
   }
@@ -119,7 +120,7 @@ public final class Sandbox implements AutoCloseable {
   /** Collects the parts while they start, so that a failure stops what already runs. */
   private static final class Builder {
     Layout layout;
-    String secret;
+    final Map<String, String> secrets = new LinkedHashMap<>();
     SandboxCa ca;
     Emulators emulators;
     final Map<String, Cloud> clouds = new LinkedHashMap<>();
@@ -140,7 +141,9 @@ public final class Sandbox implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      secret = newSecret();
+      for (String cloud : CLOUDS) {
+        secrets.put(cloud, newSecret());
+      }
       ca = SandboxCa.create(layout.work().resolve("tls"));
       progress.printf("[sandbox] CA ready: %s%n", ca.caCertificate());
       emulators = Emulators.start(layout);
@@ -168,7 +171,8 @@ public final class Sandbox implements AutoCloseable {
           default -> emulators.gcpEnv();
         });
         env.put("SYNCLINE_REPLICA_ID", REPLICAS.get(cloud));
-        env.put("SYNCLINE_SECRETS", secret);
+        // its own secret, then each peer's as replica=secret (functions-*/README.md)
+        env.put("SYNCLINE_SECRETS", secrets.get(cloud) + "," + peerSecrets(cloud));
         env.put("SYNCLINE_PEERS", peers(cloud));
         // the outbox backoff on the sandbox's clock: 1 s and 60 s divided by TIME_SCALE
         env.put("SYNCLINE_OUTBOX_RETRY_BASE", Duration.ofSeconds(1).dividedBy(RetryPolicy.TIME_SCALE).toString());
@@ -238,6 +242,17 @@ public final class Sandbox implements AutoCloseable {
       for (String to : CLOUDS) {
         if (!to.equals(cloud)) {
           out.add(REPLICAS.get(to) + "=" + links.get(linkName(cloud, to)).url());
+        }
+      }
+      return String.join(",", out);
+    }
+
+    /** Each peer's inbound secret, which {@code cloud} signs what it sends that peer with. */
+    String peerSecrets(String cloud) {
+      List<String> out = new ArrayList<>();
+      for (String to : CLOUDS) {
+        if (!to.equals(cloud)) {
+          out.add(REPLICAS.get(to) + "=" + secrets.get(to));
         }
       }
       return String.join(",", out);
@@ -396,8 +411,14 @@ public final class Sandbox implements AutoCloseable {
     proxyListeners.remove(listener);
   }
 
-  public String secret() {
-    return secret;
+  /** A cloud's own inbound signing secret: what requests to its ingress are signed with. */
+  public String secret(String cloud) {
+    return require(secrets, cloud);
+  }
+
+  /** Every dead letter in a cloud's own dead-letter table (not the buses'). */
+  public List<Emulators.StoredDeadLetter> deadLetters(String cloud) {
+    return emulators.deadLetters(cloud);
   }
 
   public SandboxCa ca() {
@@ -418,7 +439,6 @@ public final class Sandbox implements AutoCloseable {
 
   private void writeEndpoints() {
     ObjectNode root = Http.JSON.createObjectNode()
-        .put("secret", secret)
         .put("caCertificate", ca.caCertificate().toAbsolutePath().toString())
         .put("control", control.url().toString().replaceAll("/$", ""));
     ObjectNode cs = root.putObject("clouds");
@@ -426,7 +446,8 @@ public final class Sandbox implements AutoCloseable {
       cs.putObject(cloud)
           .put("replica", REPLICAS.get(cloud))
           .put("bus", buses.get(cloud).url().toString())
-          .put("ingress", fronts.get(cloud).url().toString());
+          .put("ingress", fronts.get(cloud).url().toString())
+          .put("secret", secrets.get(cloud));
     }
     try {
       Files.write(endpointsFile(), Http.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));

@@ -58,6 +58,7 @@ public final class AwsCloudLoadProbe {
       if (peerDelay >= 0) {
         peer = slowPeer(peerDelay);
         env.put("SYNCLINE_PEERS", "gcp-us-east4=http://127.0.0.1:" + peer.getAddress().getPort());
+        env.put("SYNCLINE_SECRETS", secret + ",gcp-us-east4=" + secret);
         env.put("SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "true");
       }
       long t0 = System.nanoTime();

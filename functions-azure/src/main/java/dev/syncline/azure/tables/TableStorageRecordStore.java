@@ -1,5 +1,6 @@
 package dev.syncline.azure.tables;
 
+import com.azure.core.exception.HttpResponseException;
 import com.azure.core.util.Context;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.ListEntitiesOptions;
@@ -8,7 +9,6 @@ import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableServiceException;
 import com.azure.data.tables.models.TableTransactionAction;
 import com.azure.data.tables.models.TableTransactionActionType;
-import com.azure.data.tables.models.TableTransactionFailedException;
 import dev.syncline.core.RecordKey;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.event.StoredRecordCodec;
@@ -16,6 +16,7 @@ import dev.syncline.core.port.OutboxEntry;
 import dev.syncline.core.port.RecordStore;
 import dev.syncline.core.port.StoredRecord;
 import dev.syncline.core.port.Versioned;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -42,10 +43,18 @@ public final class TableStorageRecordStore implements RecordStore {
   /** Table Storage's entity limit, 1 MiB, less room for property names and system properties. */
   static final int MAX_ENTITY_BYTES = 1024 * 1024 - 16 * 1024;
 
+  /**
+   * An entity-group transaction's whole request must fit 4 MiB, with binary properties in base64
+   * (Azure refuses more with 413; Azurite does not check). Kept below that for the batch's own
+   * multipart headers.
+   */
+  static final int MAX_TRANSACTION_BYTES = 4 * 1024 * 1024 - 64 * 1024;
+
   /** At most this many partitions are remembered between a load and the write that follows. */
   static final int MAX_REMEMBERED = 10_000;
 
   private final TableClient table;
+  private final int maxTransactionBytes;
   /**
    * The partition each recent {@link #load} read, so that the write that follows needs no second
    * read for the record's ETag and outbox rows. A stale entry is harmless: every write replaces
@@ -56,7 +65,13 @@ public final class TableStorageRecordStore implements RecordStore {
   private record Read(long version, Map<String, TableEntity> rows) {}
 
   public TableStorageRecordStore(TableClient table) {
+    this(table, MAX_TRANSACTION_BYTES);
+  }
+
+  /** A store with another transaction limit, for tests. */
+  TableStorageRecordStore(TableClient table, int maxTransactionBytes) {
     this.table = table;
+    this.maxTransactionBytes = maxTransactionBytes;
   }
 
   static String partitionOf(RecordKey key) {
@@ -71,8 +86,8 @@ public final class TableStorageRecordStore implements RecordStore {
       for (TableEntity e : table.listEntities(options, null, Context.NONE)) {
         rows.put(e.getRowKey(), e);
       }
-    } catch (TableServiceException e) {
-      throw SynclineException.unavailable("Table Storage read failed", e);
+    } catch (HttpResponseException | UncheckedIOException e) {
+      throw readFailure(e);
     }
     return rows;
   }
@@ -140,33 +155,76 @@ public final class TableStorageRecordStore implements RecordStore {
       }
     });
     // One partition per transaction: Azure rejects cross-partition batches (Azurite does not).
+    long transactionBytes = 0;
     for (TableTransactionAction action : actions) {
       if (!action.getEntity().getPartitionKey().equals(pk)) {
         throw new IllegalStateException("a record write must stay in its own partition");
       }
+      transactionBytes += requestBytes(action.getEntity());
+    }
+    if (transactionBytes > maxTransactionBytes) {
+      throw SynclineException.tooLarge("record " + key + " would take a " + transactionBytes
+          + "-byte transaction; an entity-group transaction holds at most 4 MiB");
     }
     try {
       table.submitTransaction(actions);
-    } catch (TableTransactionFailedException e) {
-      if (lostRace(e)) {
-        throw SynclineException.concurrentModification("record " + key + " changed since it was read");
-      }
-      throw SynclineException.unavailable("Table Storage transaction failed", e);
     } catch (TableServiceException e) {
-      throw SynclineException.unavailable("Table Storage transaction failed", e);
+      throw translate(key, e);
+    } catch (HttpResponseException | UncheckedIOException e) {
+      throw readFailure(e);
     }
     return expectedVersion + 1;
   }
 
-  /** A failed condition: the record was created, changed or deleted by someone else. */
-  private static boolean lostRace(TableTransactionFailedException e) {
+  /**
+   * What a failed write means: a lost race only if a condition of ours failed (the record was
+   * created or changed by someone else, or an outbox row we delete is gone); a request or entity
+   * too large is {@code TOO_LARGE}; a missing table is a configuration error; anything else
+   * (throttling, a table being deleted, a server error) may pass on a retry.
+   */
+  static SynclineException translate(RecordKey key, TableServiceException e) {
     TableErrorCode code = e.getValue() == null ? null : e.getValue().getErrorCode();
     int status = e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
-    return TableErrorCode.UPDATE_CONDITION_NOT_SATISFIED.equals(code)
+    return translate(key, status, code, e);
+  }
+
+  static SynclineException translate(RecordKey key, int status, TableErrorCode code, Throwable cause) {
+    if (status == 413 || TableErrorCode.ENTITY_TOO_LARGE.equals(code) || TableErrorCode.PROPERTY_VALUE_TOO_LARGE.equals(code)) {
+      return SynclineException.tooLarge("Table Storage refused record " + key + " as too large (HTTP " + status + ")");
+    }
+    if (TableErrorCode.TABLE_NOT_FOUND.equals(code)) {
+      return SynclineException.configuration("the records table does not exist; create it (Terraform does) before use");
+    }
+    if (TableErrorCode.UPDATE_CONDITION_NOT_SATISFIED.equals(code)
         || TableErrorCode.ENTITY_ALREADY_EXISTS.equals(code)
         || TableErrorCode.ENTITY_NOT_FOUND.equals(code)
         || TableErrorCode.RESOURCE_NOT_FOUND.equals(code)
-        || status == 409 || status == 412 || status == 404;
+        || (status == 412 && code == null)) {
+      return SynclineException.concurrentModification("record " + key + " changed since it was read");
+    }
+    return SynclineException.unavailable("Table Storage transaction failed with HTTP " + status, cause);
+  }
+
+  /**
+   * A failed read or query: the SDK reports a query's errors with exceptions of its
+   * implementation (not always {@link TableServiceException}), so only the status tells a missing
+   * table (404 on a query) from a passing failure.
+   */
+  private static SynclineException readFailure(RuntimeException e) {
+    if (e instanceof HttpResponseException h && h.getResponse() != null && h.getResponse().getStatusCode() == 404) {
+      return SynclineException.configuration("the records table does not exist; create it (Terraform does) before use");
+    }
+    return SynclineException.unavailable("Table Storage request failed", e);
+  }
+
+  /** An entity's share of a transaction's request: binary values in base64, plus names and framing. */
+  private static long requestBytes(TableEntity entity) {
+    long bytes = 512;
+    for (Map.Entry<String, Object> p : entity.getProperties().entrySet()) {
+      Object v = p.getValue();
+      bytes += p.getKey().length() + 32 + (v instanceof byte[] b ? 4L * ((b.length + 2) / 3) : String.valueOf(v).length());
+    }
+    return bytes;
   }
 
   private static void requireFits(RecordKey key, TableEntity entity) {
@@ -197,8 +255,8 @@ public final class TableStorageRecordStore implements RecordStore {
         }
         out.add(RecordKey.fromSubject((String) e.getProperty("subject")));
       }
-    } catch (TableServiceException e) {
-      throw SynclineException.unavailable("Table Storage query failed", e);
+    } catch (HttpResponseException | UncheckedIOException e) {
+      throw readFailure(e);
     }
     return out;
   }

@@ -13,6 +13,7 @@ import dev.syncline.core.crdt.RecordState;
 import dev.syncline.core.crdt.Schemas;
 import dev.syncline.core.port.RecordStore;
 import dev.syncline.core.port.StoredRecord;
+import com.azure.data.tables.models.TableErrorCode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -53,5 +54,45 @@ class TableStorageRecordStoreTest extends RecordStoreContract {
         .isInstanceOfSatisfying(SynclineException.class, e -> assertThat(e.kind()).isEqualTo(SynclineException.Kind.TOO_LARGE))
         .hasMessageContaining("1 MiB");
     assertThat(store.load(key)).isEmpty();
+  }
+
+  @Test
+  void write_refusesATransactionOverItsLimit_beforeWritingAnything() {
+    // GIVEN a store whose transaction limit (4 MiB in Azure, base64 included) is lowered to 200 KB
+    RecordStore store = new TableStorageRecordStore(Azurite.get().freshTable("records"), 200_000);
+    RecordKey key = new RecordKey("user", "batch");
+    // WHEN a record of 3 x 60,000 characters (240 KB in base64) is written
+    assertThatThrownBy(() -> store.write(key, withValues(3, 60_000), 0))
+        .isInstanceOfSatisfying(SynclineException.class, e -> assertThat(e.kind()).isEqualTo(SynclineException.Kind.TOO_LARGE))
+        .hasMessageContaining("4 MiB");
+    // THEN nothing was written
+    assertThat(store.load(key)).isEmpty();
+  }
+
+  @Test
+  void write_toAMissingTable_isAConfigurationError_notALostRace() {
+    RecordStore store = new TableStorageRecordStore(Azurite.get().service.getTableClient("nosuchtable" + System.nanoTime()));
+
+    assertThatThrownBy(() -> store.write(new RecordKey("user", "1"), withValues(1, 10), 0))
+        .isInstanceOfSatisfying(SynclineException.class, e -> assertThat(e.kind()).isEqualTo(SynclineException.Kind.CONFIGURATION));
+  }
+
+  @Test
+  void translate_tellsLostRacesFromTooLargeAndFromOtherConflicts() {
+    RecordKey key = new RecordKey("user", "1");
+    assertThat(TableStorageRecordStore.translate(key, 413, null, null).kind()).isEqualTo(SynclineException.Kind.TOO_LARGE);
+    assertThat(TableStorageRecordStore.translate(key, 400, TableErrorCode.ENTITY_TOO_LARGE, null).kind())
+        .isEqualTo(SynclineException.Kind.TOO_LARGE);
+    assertThat(TableStorageRecordStore.translate(key, 404, TableErrorCode.TABLE_NOT_FOUND, null).kind())
+        .isEqualTo(SynclineException.Kind.CONFIGURATION);
+    assertThat(TableStorageRecordStore.translate(key, 409, TableErrorCode.TABLE_BEING_DELETED, null).kind())
+        .isEqualTo(SynclineException.Kind.UNAVAILABLE);
+    assertThat(TableStorageRecordStore.translate(key, 409, null, null).kind()).isEqualTo(SynclineException.Kind.UNAVAILABLE);
+    assertThat(TableStorageRecordStore.translate(key, 409, TableErrorCode.ENTITY_ALREADY_EXISTS, null).kind())
+        .isEqualTo(SynclineException.Kind.CONCURRENT_MODIFICATION);
+    assertThat(TableStorageRecordStore.translate(key, 412, TableErrorCode.UPDATE_CONDITION_NOT_SATISFIED, null).kind())
+        .isEqualTo(SynclineException.Kind.CONCURRENT_MODIFICATION);
+    assertThat(TableStorageRecordStore.translate(key, 404, TableErrorCode.RESOURCE_NOT_FOUND, null).kind())
+        .isEqualTo(SynclineException.Kind.CONCURRENT_MODIFICATION);
   }
 }

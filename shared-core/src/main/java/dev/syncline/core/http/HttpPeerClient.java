@@ -15,17 +15,22 @@ import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 
 /**
- * Sends replicated changes to peers over HTTPS with the JDK's {@link HttpClient}: one signed
- * {@code POST {ingress}/events} per change, the CloudEvent in structured mode (so that the
- * signature, which covers the body, covers every attribute, not only the data), {@code webhook-id} =
- * the event id, {@code webhook-timestamp} from the {@link Clock}, signed with the current (first)
- * secret. Thread-safe; build one per function instance and reuse it.
+ * Sends replicated changes to peers over HTTPS: one signed {@code POST {ingress}/events} per
+ * change, the CloudEvent in structured mode (so that the signature, which covers the body, covers
+ * every attribute, not only the data), {@code webhook-id} = the event id, {@code
+ * webhook-timestamp} from the {@link Clock}, signed with <em>the receiving peer's</em> secret
+ * (DESIGN section 6: each replica verifies with its own inbound secrets, so a request captured on
+ * its way to one replica is worthless at another). Thread-safe; build one per function instance
+ * and reuse it.
  *
  * <p>Answers map to {@link Delivery}: 2xx is {@code Delivered}; 400, 413 and 415 are {@code
  * Refused} (with the problem's {@code title}, if any); every other status, a timeout or any
@@ -42,54 +47,64 @@ public final class HttpPeerClient implements PeerClient {
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
   /** At most this much of an error answer is read, for its problem title. */
-  private static final int MAX_ANSWER_BYTES = 8 * 1024;
+  static final int MAX_ANSWER_BYTES = 8 * 1024;
   private static final int MAX_REASON = 200;
   private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
 
-  private final String secret;
+  /**
+   * How a signed request reaches a peer. The default sends it with the JDK's {@link HttpClient};
+   * the deterministic simulator hands it to the peer's {@link IngressHandler} in the same
+   * process, so that everything but the socket runs as in production.
+   */
+  @FunctionalInterface
+  public interface Transport {
+    /**
+     * Sends {@code request} to {@code target} and returns the answer, its body cut to {@value
+     * #MAX_ANSWER_BYTES} bytes.
+     *
+     * @throws IOException for any network failure or timeout
+     */
+    HttpResponse send(URI target, HttpRequest request, Duration timeout) throws IOException;
+  }
+
+  private final Map<String, String> signingSecrets;
   private final Clock clock;
   private final boolean plainHttpToLoopback;
   private final Duration requestTimeout;
-  private final HttpClient http;
+  private final Transport transport;
 
   private HttpPeerClient(Builder b) {
-    this.secret = b.secrets.get(0);
+    this.signingSecrets = Map.copyOf(b.signingSecrets);
     this.clock = b.clock;
     this.plainHttpToLoopback = b.plainHttpToLoopback;
     this.requestTimeout = b.requestTimeout;
-    HttpClient.Builder http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(b.connectTimeout);
-    if (b.sslContext != null) {
-      http.sslContext(b.sslContext);
-    }
-    this.http = http.build();
+    this.transport = b.transport != null ? b.transport : jdkTransport(b);
   }
 
   /**
    * Starts a client.
    *
-   * @param secrets the replica's {@code whsec_} secrets; the first (current) one signs
+   * @param signingSecrets by peer replica id, the {@code whsec_} secret that peer verifies with
+   *     (its current inbound secret)
    * @param clock supplies {@code webhook-timestamp}
    */
-  public static Builder builder(List<String> secrets, Clock clock) {
-    return new Builder(secrets, clock);
+  public static Builder builder(Map<String, String> signingSecrets, Clock clock) {
+    return new Builder(signingSecrets, clock);
   }
 
   /** Options of an {@link HttpPeerClient}; {@link #build} validates them. */
   public static final class Builder {
-    private final List<String> secrets;
+    private final Map<String, String> signingSecrets;
     private final Clock clock;
     private SSLContext sslContext;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private boolean plainHttpToLoopback;
     private List<Peer> peers = List.of();
+    private Transport transport;
 
-    private Builder(List<String> secrets, Clock clock) {
-      this.secrets = secrets == null ? List.of() : List.copyOf(secrets);
+    private Builder(Map<String, String> signingSecrets, Clock clock) {
+      this.signingSecrets = signingSecrets == null ? Map.of() : new TreeMap<>(signingSecrets);
       this.clock = clock;
     }
 
@@ -117,26 +132,44 @@ public final class HttpPeerClient implements PeerClient {
       return this;
     }
 
-    /** Peers whose URLs are checked when the client is built, so misconfiguration fails early. */
+    /**
+     * Peers whose URLs and signing secrets are checked when the client is built, so
+     * misconfiguration fails early.
+     */
     public Builder peers(List<Peer> peers) {
       this.peers = List.copyOf(peers);
       return this;
     }
 
+    /** Another way to reach peers (the simulator's); default: the JDK's HTTP client. */
+    public Builder transport(Transport transport) {
+      this.transport = transport;
+      return this;
+    }
+
     /**
-     * @throws IllegalArgumentException if there is no secret, a secret is malformed, a timeout is
-     *     not positive, or a peer's URL is not permitted
+     * @throws IllegalArgumentException if a secret is malformed, a peer has no signing secret, a
+     *     timeout is not positive, or a peer's URL is not permitted
      */
     public HttpPeerClient build() {
-      if (secrets.isEmpty() || clock == null) {
-        throw new IllegalArgumentException("a clock and at least one webhook secret are required");
+      if (clock == null) {
+        throw new IllegalArgumentException("a clock is required");
       }
-      secrets.forEach(WebhookSignature::key);
+      signingSecrets.forEach((peer, secret) -> {
+        try {
+          WebhookSignature.key(secret);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("the signing secret for peer " + peer + ": " + e.getMessage());
+        }
+      });
       if (!isPositive(connectTimeout) || !isPositive(requestTimeout)) {
         throw new IllegalArgumentException("timeouts must be positive");
       }
       for (Peer peer : peers) {
         requirePermitted(peer, plainHttpToLoopback);
+        if (!signingSecrets.containsKey(peer.replica())) {
+          throw new IllegalArgumentException("peer " + peer.replica() + " has no signing secret (its inbound secret)");
+        }
       }
       return new HttpPeerClient(this);
     }
@@ -149,40 +182,64 @@ public final class HttpPeerClient implements PeerClient {
   /**
    * Delivers one change.
    *
-   * @throws IllegalArgumentException if the peer's URL is not permitted: a configuration error,
-   *     never a network failure
+   * @throws IllegalArgumentException if the peer's URL is not permitted or it has no signing
+   *     secret: a configuration error, never a network failure
    */
   @Override
   public Delivery deliver(Peer peer, CloudEvent change) {
     URI target = eventsUrl(requirePermitted(peer, plainHttpToLoopback));
+    String secret = signingSecrets.get(peer.replica());
+    if (secret == null) {
+      throw new IllegalArgumentException("peer " + peer.replica() + " has no signing secret (its inbound secret)");
+    }
     HttpMessage message = ChangeEvents.toStructured(change);
     long seconds = Math.floorDiv(clock.millis(), 1000L);
-    java.net.http.HttpRequest.Builder request =
-        java.net.http.HttpRequest.newBuilder(target)
-            .timeout(requestTimeout)
-            .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(message.body()));
-    message.headers().forEach(request::header);
-    request
-        .header(WebhookSignature.ID_HEADER, change.getId())
-        .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(seconds))
-        .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secret, change.getId(), seconds, message.body()));
+    Map<String, String> headers = new LinkedHashMap<>(message.headers());
+    headers.put(WebhookSignature.ID_HEADER, change.getId());
+    headers.put(WebhookSignature.TIMESTAMP_HEADER, Long.toString(seconds));
+    headers.put(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secret, change.getId(), seconds, message.body()));
+    HttpRequest request = new HttpRequest("POST", target.getRawPath(), headers, message.body());
     try {
-      java.net.http.HttpResponse<InputStream> response = http.send(request.build(), BodyHandlers.ofInputStream());
-      int status = response.statusCode();
-      byte[] answer = readAtMost(response.body());
+      HttpResponse response = transport.send(target, request, requestTimeout);
+      int status = response.status();
       if (status >= 200 && status < 300) {
         return new Delivery.Delivered();
       }
       if (status == 400 || status == 413 || status == 415) {
-        return new Delivery.Refused(status, cut(Problem.titleOf(answer).orElse("HTTP " + status)));
+        return new Delivery.Refused(status, cut(Problem.titleOf(response.body()).orElse("HTTP " + status)));
       }
       return new Delivery.Retry("HTTP " + status);
+    } catch (java.io.InterruptedIOException e) {
+      return new Delivery.Retry("interrupted");
     } catch (IOException e) {
       return new Delivery.Retry(cut(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Delivery.Retry("interrupted");
     }
+  }
+
+  /** The JDK's {@link HttpClient}, HTTP/1.1, no redirects. */
+  private static Transport jdkTransport(Builder b) {
+    HttpClient.Builder http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(b.connectTimeout);
+    if (b.sslContext != null) {
+      http.sslContext(b.sslContext);
+    }
+    HttpClient client = http.build();
+    return (target, request, timeout) -> {
+      java.net.http.HttpRequest.Builder out = java.net.http.HttpRequest.newBuilder(target)
+          .timeout(timeout)
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(request.body()));
+      request.headers().forEach(out::header);
+      try {
+        java.net.http.HttpResponse<InputStream> response = client.send(out.build(), BodyHandlers.ofInputStream());
+        return new HttpResponse(response.statusCode(), Map.of(), readAtMost(response.body()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted");
+      }
+    };
   }
 
   /**

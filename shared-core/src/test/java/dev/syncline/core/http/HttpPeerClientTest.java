@@ -79,7 +79,7 @@ class HttpPeerClientTest {
   }
 
   HttpPeerClient client() {
-    return HttpPeerClient.builder(List.of(IngressFixture.SECRET, IngressFixture.OLD_SECRET), replica.now::get)
+    return HttpPeerClient.builder(Map.of("gcp-us-east4", IngressFixture.SECRET, "azure-eastus", IngressFixture.OLD_SECRET), replica.now::get)
         .allowPlainHttpToLoopback(true)
         .peers(List.of(peer))
         .build();
@@ -115,7 +115,7 @@ class HttpPeerClientTest {
         .containsEntry("webhook-timestamp", Long.toString(IngressFixture.START_MILLIS / 1000));
     assertThat(new WebhookVerifier(List.of(IngressFixture.SECRET), replica.now::get).verify(r.headers(), r.body()))
         .isEqualTo(new Verification.Verified("chg-1", IngressFixture.START_MILLIS / 1000));
-    // ... with the first (current) secret only
+    // ... with the receiver's secret only
     assertThat(new WebhookVerifier(List.of(IngressFixture.OLD_SECRET), replica.now::get).verify(r.headers(), r.body()))
         .isInstanceOf(Verification.Failed.class);
   }
@@ -158,7 +158,7 @@ class HttpPeerClientTest {
     // GIVEN a peer that holds the request, and a client waiting 200 ms at most
     answer.set(this::blockUntilReleased);
     HttpPeerClient impatient =
-        HttpPeerClient.builder(List.of(IngressFixture.SECRET), replica.now::get)
+        HttpPeerClient.builder(Map.of("gcp-us-east4", IngressFixture.SECRET), replica.now::get)
             .allowPlainHttpToLoopback(true)
             .requestTimeout(Duration.ofMillis(200))
             .build();
@@ -190,7 +190,7 @@ class HttpPeerClientTest {
 
   @Test
   void build_rejectsPlainHttp_exceptToLoopbackWhenAllowed() {
-    var builder = HttpPeerClient.builder(List.of(IngressFixture.SECRET), replica.now::get);
+    var builder = HttpPeerClient.builder(Map.of("aws-us-east-1", IngressFixture.SECRET), replica.now::get);
     Peer loopback = new Peer("aws-us-east-1", URI.create("http://127.0.0.1:8443"));
     // plain http to a remote host: never
     assertThatThrownBy(() -> builder.allowPlainHttpToLoopback(true)
@@ -205,7 +205,7 @@ class HttpPeerClientTest {
             .peers(List.of(new Peer("aws-us-east-1", URI.create("https://example.com/x")))).build())
         .isNotNull();
     // and the check also guards deliver
-    HttpPeerClient strict = HttpPeerClient.builder(List.of(IngressFixture.SECRET), replica.now::get).build();
+    HttpPeerClient strict = HttpPeerClient.builder(Map.of("aws-us-east-1", IngressFixture.SECRET), replica.now::get).build();
     assertThatThrownBy(() -> strict.deliver(loopback, change("chg-1"))).isInstanceOf(IllegalArgumentException.class);
     assertThat(received).isEmpty();
   }
@@ -221,13 +221,26 @@ class HttpPeerClientTest {
   }
 
   @Test
-  void build_rejectsMalformedSecretsAndTimeouts() {
-    assertThatThrownBy(() -> HttpPeerClient.builder(List.of("not-a-secret"), replica.now::get).build())
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> HttpPeerClient.builder(List.of(), replica.now::get).build())
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> HttpPeerClient.builder(List.of(IngressFixture.SECRET), replica.now::get)
+  void build_rejectsMalformedSecrets_aPeerWithoutOne_andBadTimeouts() {
+    assertThatThrownBy(() -> HttpPeerClient.builder(Map.of("gcp-us-east4", "not-a-secret"), replica.now::get).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gcp-us-east4").hasMessageNotContaining("not-a-secret");
+    assertThatThrownBy(() -> HttpPeerClient.builder(Map.of(), replica.now::get).allowPlainHttpToLoopback(true).peers(List.of(peer)).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no signing secret");
+    assertThatThrownBy(() -> HttpPeerClient.builder(Map.of("gcp-us-east4", IngressFixture.SECRET), replica.now::get)
             .requestTimeout(Duration.ZERO).build())
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void deliver_signsWithTheReceiversSecret_soAnotherReplicaRefusesTheSameRequest() throws Exception {
+    // GIVEN a client that knows gcp's secret (SECRET) and azure's (OLD_SECRET)
+    Delivery delivery = client().deliver(peer, change("chg-9"));
+    Received r = received.poll(10, TimeUnit.SECONDS);
+    // THEN the request to gcp verifies with gcp's secret and not with azure's
+    assertThat(delivery).isEqualTo(new Delivery.Delivered());
+    assertThat(new WebhookVerifier(List.of(IngressFixture.SECRET), replica.now::get).verify(r.headers(), r.body()))
+        .isInstanceOf(Verification.Verified.class);
+    assertThat(new WebhookVerifier(List.of(IngressFixture.OLD_SECRET), replica.now::get).verify(r.headers(), r.body()))
+        .isInstanceOf(Verification.Failed.class);
   }
 }
