@@ -33,10 +33,9 @@ public final class JsonValue implements Comparable<JsonValue> {
     }
     requireWellFormedText(node);
     if (node.isTextual()) {
-      // The common case, without a serializer: a quoted, escaped string.
-      StringBuilder quoted = new StringBuilder(node.textValue().length() + 2).append('"');
-      JsonStringEncoder.getInstance().quoteAsString(node.textValue(), quoted);
-      return new JsonValue(quoted.append('"').toString(), true);
+      // The common case, without a serializer: a quoted, escaped string, copied in bulk.
+      char[] escaped = JsonStringEncoder.getInstance().quoteAsString(node.textValue());
+      return new JsonValue(new StringBuilder(escaped.length + 2).append('"').append(escaped).append('"').toString(), true);
     }
     if (Json.hasBinaryFloat(node)) {
       // A double may already have rounded a decimal; every reader of ours keeps them exact.

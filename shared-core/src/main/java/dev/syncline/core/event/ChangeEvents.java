@@ -11,6 +11,7 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.message.MessageReader;
 import io.cloudevents.http.HttpMessageFactory;
+import io.cloudevents.jackson.JsonCloudEventData;
 import io.cloudevents.jackson.JsonFormat;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -73,6 +74,12 @@ public final class ChangeEvents {
   public static CloudEvent build(
       String origin, RecordKey key, String changeId, long timeMillis, RecordState delta,
       SortedMap<String, Long> intents, String traceparent) {
+    return build(origin, key, changeId, timeMillis, DeltaCodec.encode(delta, intents), traceparent);
+  }
+
+  /** Builds a change event whose data, {@link DeltaCodec#encode(RecordState, SortedMap)}, is already encoded. */
+  public static CloudEvent build(
+      String origin, RecordKey key, String changeId, long timeMillis, byte[] data, String traceparent) {
     return CloudEventBuilder.v1()
         .withId(changeId)
         .withSource(URI.create(SOURCE_PREFIX + origin))
@@ -83,7 +90,7 @@ public final class ChangeEvents {
         .withDataSchema(DATASCHEMA)
         .withExtension("partitionkey", key.subject())
         .withExtension("traceparent", traceparent != null ? traceparent : traceparentFor(changeId))
-        .withData(DeltaCodec.encode(delta, intents))
+        .withData(data)
         .build();
   }
 
@@ -114,8 +121,20 @@ public final class ChangeEvents {
     if (event.getData() == null) {
       throw SynclineException.malformed("data is required: a " + DeltaCodec.FORMAT + " delta");
     }
-    long time = event.getTime() == null ? 0 : event.getTime().toInstant().toEpochMilli();
-    DeltaCodec.Change data = DeltaCodec.decodeChange(event.getData().toBytes());
+    long time;
+    try {
+      time = event.getTime() == null ? 0 : event.getTime().toInstant().toEpochMilli();
+    } catch (ArithmeticException e) {
+      throw SynclineException.malformed("time is out of range");
+    }
+    if (time < 0 || time > dev.syncline.core.clock.Hlc.MAX_WALL) {
+      throw SynclineException.malformed("time is out of range");
+    }
+    // A structured event read with Json.readCloudEvent holds its data as an exact tree already (a
+    // tree some other reader rounded is refused by JsonValue, never taken as is).
+    DeltaCodec.Change data = event.getData() instanceof JsonCloudEventData tree
+        ? DeltaCodec.readChange(tree.getNode())
+        : DeltaCodec.decodeChange(event.getData().toBytes());
     return new RemoteChange(origin, key, event.getId(), time, data.delta(), data.intents());
   }
 

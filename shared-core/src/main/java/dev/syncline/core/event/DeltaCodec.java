@@ -223,7 +223,11 @@ public final class DeltaCodec {
 
   /** Decodes a change's data: the delta and the intent keys it carries. */
   public static Change decodeChange(byte[] json) {
-    JsonNode root = Json.parse(json, "delta");
+    return readChange(Json.parse(json, "delta"));
+  }
+
+  /** Reads a change's data from a tree parsed with {@link Json} (exact decimals). */
+  static Change readChange(JsonNode root) {
     RecordState delta = read(root);
     try {
       return new Change(delta, readIntents(root.get("intents")));
@@ -235,7 +239,7 @@ public final class DeltaCodec {
   /** Reads a delta from a parsed tree. */
   static RecordState read(JsonNode root) {
     try {
-      if (!root.isObject()) {
+      if (root == null || !root.isObject()) {
         throw new IllegalArgumentException("format must be " + FORMAT);
       }
       String format = root.path("format").asText("");

@@ -67,6 +67,10 @@ public final class IntentParser {
       root = Json.parse(data.toBytes(), "data");
     }
     List<Op> ops = parseOps(root);
+    if (event.getId() == null || event.getId().isEmpty() || event.getSource().toString().isEmpty()) {
+      // The SDK takes an empty id or source; the dedupe key needs both.
+      throw SynclineException.malformed("id and source must not be empty");
+    }
     Object traceparent = event.getExtension("traceparent");
     return new WriteIntent(
         event.getSource().toString(),

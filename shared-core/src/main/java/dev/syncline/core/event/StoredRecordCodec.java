@@ -217,6 +217,9 @@ public final class StoredRecordCodec {
 
   public static StoredRecord decode(byte[] bytes) {
     JsonNode n = Json.parse(bytes, "stored record");
+    if (!n.isObject() || !n.path("outbox").isArray()) {
+      throw SynclineException.malformed("a stored record is an object with state, outbox and appliedIntents");
+    }
     TreeMap<String, OutboxEntry> outbox = new TreeMap<>();
     for (JsonNode e : n.path("outbox")) {
       OutboxEntry entry = readOutboxEntry(e);

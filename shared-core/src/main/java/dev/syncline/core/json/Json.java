@@ -69,7 +69,11 @@ public final class Json {
         throw SynclineException.malformed(what + " is empty");
       }
       return node;
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // Jackson reports some bad numbers (an exponent too large for BigDecimal) unchecked.
+      if (e instanceof SynclineException s) {
+        throw s;
+      }
       throw SynclineException.malformed(what + " is not valid JSON: " + describe(e), e);
     }
   }
@@ -167,6 +171,9 @@ public final class Json {
   public static String describe(Throwable failure) {
     Throwable root = failure;
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof NumberFormatException) {
+        return "a number is out of range";
+      }
       if (t instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException) {
         return "the document is nested too deeply or a number or string is too long";
       }

@@ -66,6 +66,12 @@ public final class InMemoryRecordStore implements RecordStore {
     return out;
   }
 
+  /** How many bytes a record takes as stored, 0 if it was never written; for bounds in tests. */
+  public int storedBytes(RecordKey key) {
+    Row row = rows.get(key);
+    return row == null ? 0 : row.bytes.length;
+  }
+
   /** Every key ever written, for tests and the demo. */
   public List<RecordKey> keys() {
     return new ArrayList<>(new java.util.TreeSet<>(rows.keySet()));

@@ -200,7 +200,7 @@ public final class OutboxDrain {
       if (s.peer() == null) {
         reason = "peer " + entry.peer() + " is no longer configured";
       } else if (s.delivery() == null) {
-        reason = "undelivered for longer than " + maxAge;
+        reason = "peer " + entry.peer() + " did not take it for longer than " + maxAge;
       } else {
         Delivery delivery = s.delivery().join();
         if (delivery instanceof Delivery.Delivered) {
@@ -248,39 +248,34 @@ public final class OutboxDrain {
     return new Delivery.Delivered();
   }
 
-  /** Room kept in a part for the intent keys of the entry (at most 128 of about 40 bytes). */
-  private static final int INTENTS_ROOM = 8 * 1024;
-
   /**
    * The change events that carry what {@code entry} owes: one, or, if that would not fit {@link
    * Limits#MAX_CHANGE_BYTES}, the owed dots cut in halves until each part fits (a part of one dot
    * is one value, which a record's size limit keeps small enough). The intent keys ride with
-   * the last part.
+   * the last part: the part popped when nothing else is left to split.
    */
   private List<CloudEvent> changes(RecordKey key, OutboxEntry entry, RecordState state) {
-    CausalContext owed = entry.pending().intersect(state.context());
-    List<CausalContext> parts = new ArrayList<>();
+    List<byte[]> parts = new ArrayList<>();
     java.util.ArrayDeque<CausalContext> todo = new java.util.ArrayDeque<>();
-    todo.push(owed);
+    todo.push(entry.pending().intersect(state.context()));
     while (!todo.isEmpty()) {
       CausalContext part = todo.pop();
-      int size = DeltaCodec.encode(state.restrict(part)).length;
-      Optional<CausalContext[]> halves = size > Limits.MAX_CHANGE_BYTES - INTENTS_ROOM - ENVELOPE_ROOM
+      RecordState delta = state.restrict(part);
+      boolean last = todo.isEmpty();
+      byte[] data = DeltaCodec.encode(delta, last ? entry.intents() : java.util.Collections.emptySortedMap());
+      Optional<CausalContext[]> halves = data.length > Limits.MAX_CHANGE_BYTES - ENVELOPE_ROOM
           ? part.halves() : Optional.empty();
       if (halves.isPresent()) {
         todo.push(halves.get()[1]);
         todo.push(halves.get()[0]);
       } else {
-        parts.add(part);
+        parts.add(data);
       }
     }
     List<CloudEvent> out = new ArrayList<>(parts.size());
     for (int i = 0; i < parts.size(); i++) {
-      boolean last = i == parts.size() - 1;
       String id = parts.size() == 1 ? entry.changeId() : entry.changeId() + "#" + (i + 1) + "/" + parts.size();
-      out.add(ChangeEvents.build(
-          replicaId, key, id, entry.firstPendingMillis(), state.restrict(parts.get(i)),
-          last ? entry.intents() : java.util.Collections.emptySortedMap(), entry.traceparent()));
+      out.add(ChangeEvents.build(replicaId, key, id, entry.firstPendingMillis(), parts.get(i), entry.traceparent()));
     }
     return out;
   }

@@ -307,6 +307,47 @@ class OutboxDrainTest {
   }
 
   @Test
+  void aChangeLargerThanTheIngressTakes_isSentInPartsThatEachFit_andRebuildTheRecord() {
+    // GIVEN a record that concurrent writers merged to 360 KiB (three 120 KiB values, one per
+    // replica), all of it owed to gcp, whose real ingress takes 256 KiB bodies
+    RecordState merged = RecordState.EMPTY;
+    int i = 0;
+    for (String replica : List.of(AWS, "azure-eastus", "gcp-us-east4")) {
+      merged = merged.join(RecordState.EMPTY.apply("doc", List.of(new dev.syncline.core.crdt.Op.Set("f" + i++,
+          dev.syncline.core.crdt.JsonValue.ofString("x".repeat(120 * 1024)))), replica,
+          new dev.syncline.core.clock.Hlc(time.get(), 0), dev.syncline.core.crdt.Schemas.inferred()).state());
+    }
+    RecordKey doc = new RecordKey("doc", "big");
+    OutboxEntry owed = OutboxEntry.first(GCP.replica(), merged.context(), null, "doc/big@1", time.get(), null);
+    records.write(doc, new dev.syncline.core.port.StoredRecord(merged, new java.util.TreeMap<>(java.util.Map.of(GCP.replica(), owed)),
+        dev.syncline.core.port.AppliedIntents.EMPTY), 0);
+    InMemoryRecordStore gcpRecords = new InMemoryRecordStore();
+    SyncEngine gcp = new SyncEngine(ReplicaConfig.of(GCP.replica(), List.of()), gcpRecords, new InMemoryDedupeStore(),
+        new HybridLogicalClock(time::get, 300_000), new InMemoryMetrics(), ConflictSink.NONE, ConflictHandler.KEEP_SIBLINGS);
+    String gcpSecret = "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    dev.syncline.core.http.IngressHandler ingress = new dev.syncline.core.http.IngressHandler(gcp,
+        new dev.syncline.core.http.WebhookVerifier(List.of(gcpSecret), time::get));
+    List<Integer> sizes = new ArrayList<>();
+    PeerClient http = dev.syncline.core.http.HttpPeerClient.builder(java.util.Map.of(GCP.replica(), gcpSecret), time::get)
+        .peers(List.of(GCP))
+        .transport((target, request, timeout) -> {
+          sizes.add(request.bodyLength());
+          return ingress.handle(request);
+        })
+        .build();
+    OutboxDrain toGcp = new OutboxDrain(AWS, List.of(GCP), records, http, deadLetters, time::get, metrics,
+        Backoff.standard(), Duration.ofDays(7), new SplittableRandom(1));
+    // WHEN it is drained
+    OutboxDrain.Report report = toGcp.drain(doc);
+    // THEN it went in several requests, each within the ingress limit, all taken; gcp holds the record
+    assertThat(sizes).hasSizeGreaterThan(1).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(dev.syncline.core.Limits.MAX_CHANGE_BYTES));
+    assertThat(report.delivered()).isEqualTo(1);
+    assertThat(deadLetters.letters()).isEmpty();
+    assertThat(gcpRecords.load(doc).orElseThrow().record().state()).isEqualTo(merged);
+    assertThat(records.load(doc).orElseThrow().record().outbox()).isEmpty();
+  }
+
+  @Test
   void drain_withAnExecutor_sendsToEveryPeerAtOnce() {
     Peer azure = new Peer("azure-eastus", URI.create("https://azure.invalid"));
     java.util.concurrent.CountDownLatch bothInFlight = new java.util.concurrent.CountDownLatch(2);
