@@ -14,11 +14,34 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A {@link RecordStore} in memory. Records are kept encoded, as a real store keeps them, so that
- * every test through it also exercises the codec and no caller can share mutable state with it.
+ * every test through it also exercises the codec: each version written is encoded, and decoded
+ * on its first load (later loads of the same version share that immutable decoded record).
  */
 public final class InMemoryRecordStore implements RecordStore {
 
-  private record Row(byte[] bytes, long version, boolean owing, long nextDue) {}
+  private static final class Row {
+    final byte[] bytes;
+    final long version;
+    final boolean owing;
+    final long nextDue;
+    private volatile StoredRecord decoded;
+
+    Row(byte[] bytes, long version, boolean owing, long nextDue) {
+      this.bytes = bytes;
+      this.version = version;
+      this.owing = owing;
+      this.nextDue = nextDue;
+    }
+
+    StoredRecord record() {
+      StoredRecord r = decoded;
+      if (r == null) {
+        r = StoredRecordCodec.decode(bytes);
+        decoded = r;
+      }
+      return r;
+    }
+  }
 
   private final Map<RecordKey, Row> rows = new ConcurrentHashMap<>();
 
@@ -27,7 +50,7 @@ public final class InMemoryRecordStore implements RecordStore {
     Row row = rows.get(key);
     return row == null
         ? Optional.empty()
-        : Optional.of(new Versioned(StoredRecordCodec.decode(row.bytes), row.version));
+        : Optional.of(new Versioned(row.record(), row.version));
   }
 
   @Override
