@@ -9,7 +9,6 @@ import dev.syncline.core.SigningSecrets;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.clock.Clock;
 import dev.syncline.core.metrics.LogLineMetrics;
-import java.util.List;
 import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;

@@ -61,6 +61,17 @@ class IntentDeliveryTest {
     assertThat(aws.metrics.deadLettered.get()).isEqualTo(1);
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "null", "[]", "1e999999999999", "{\"specversion\":\"1.0\",\"type\":\"dev.syncline.record.write.v1\",\"source\":\"/a\",\"id\":\"\","
+          + "\"subject\":\"user/1\",\"data\":{\"ops\":[{\"op\":\"delete\"}]}}"})
+  void deliver_deadLettersWhatFuzzingFound_insteadOfFailingTheDeliveryForever(String body) {
+    // JSON null, a huge exponent and an empty id once threw past the parser, so the bus would have
+    // redelivered them until its dead-letter queue took them.
+    assertThat(delivery.deliverStructured(body.getBytes(StandardCharsets.UTF_8))).isEqualTo(IntentDelivery.Result.DEAD_LETTERED);
+    assertThat(aws.deadLetters.letters()).hasSize(1);
+  }
+
   @Test
   void deliver_throwsATransientError_whileAConcurrentDuplicateHoldsTheLease() {
     byte[] event = Samples.intentJson("/apps/t", "i-1", "user/1", "[{\"op\":\"incr\",\"field\":\"n\",\"by\":1}]");

@@ -93,21 +93,31 @@ public final class Json {
     if (json == null || json.length == 0) {
       throw SynclineException.malformed("CloudEvent body is empty");
     }
+    CloudEvent event;
     try {
-      return EVENTS.readValue(json);
+      event = EVENTS.readValue(json);
     } catch (IOException | RuntimeException e) {
       // The SDK reports bad JSON and missing attributes with several exception types.
       throw SynclineException.malformed("not a structured-mode JSON CloudEvent: " + describe(e), e);
     }
+    if (event == null) {
+      throw SynclineException.malformed("not a structured-mode JSON CloudEvent: the body is JSON null");
+    }
+    return event;
   }
 
   /** Reads a structured-mode CloudEvent from a tree parsed with {@link #parse}. */
   public static CloudEvent readCloudEvent(JsonNode json) {
+    CloudEvent event;
     try {
-      return EVENTS.readValue(json);
+      event = EVENTS.readValue(json);
     } catch (IOException | RuntimeException e) {
       throw SynclineException.malformed("not a structured-mode JSON CloudEvent: " + describe(e), e);
     }
+    if (event == null) {
+      throw SynclineException.malformed("not a structured-mode JSON CloudEvent: it is JSON null");
+    }
+    return event;
   }
 
   /**

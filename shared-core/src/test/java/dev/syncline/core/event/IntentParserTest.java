@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.syncline.core.RecordKey;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.contract.Samples;
@@ -104,11 +103,7 @@ class IntentParserTest {
   }
 
   private static JsonNode tree(String json) {
-    try {
-      return dev.syncline.core.json.Json.newMapper().readTree(json);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return dev.syncline.core.json.Json.parse(json, "test JSON");
   }
 
   private static String resource(String name) throws Exception {

@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.syncline.core.RecordKey;
 import dev.syncline.core.ReplicaConfig;
 import dev.syncline.core.SyncEngine;
 import dev.syncline.core.clock.HybridLogicalClock;
 import dev.syncline.core.contract.Samples;
+import dev.syncline.core.contract.StoreSnapshot;
 import dev.syncline.core.crdt.ConflictHandler;
-import dev.syncline.core.event.StoredRecordCodec;
 import dev.syncline.core.http.HttpRequest;
 import dev.syncline.core.http.HttpResponse;
 import dev.syncline.core.http.IngressHandler;
@@ -22,12 +21,10 @@ import dev.syncline.core.memory.InMemoryDedupeStore;
 import dev.syncline.core.memory.InMemoryMetrics;
 import dev.syncline.core.memory.InMemoryRecordStore;
 import dev.syncline.core.port.ConflictSink;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The ingress of DESIGN section 6 on fuzzed requests, signatures verified in process: the harness
@@ -77,13 +74,13 @@ class IngressHandlerFuzzTest {
       headers.put(WebhookSignature.TIMESTAMP_HEADER, Long.toString(seconds));
       headers.put(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(SECRET, id, seconds, payload));
     }
-    Map<RecordKey, byte[]> before = snapshot(records);
+    StoreSnapshot before = StoreSnapshot.of(records);
 
     HttpResponse answer = ingress.handle(new HttpRequest(method, path, headers, body));
 
     assertThat(answer.status()).as("status").isNotIn(500, 501, 502, 504);
     if (answer.status() >= 400) {
-      assertThat(equal(before, snapshot(records))).as("a refused request changed the store").isTrue();
+      assertThat(before.sameAs(StoreSnapshot.of(records))).as("a refused request changed the store").isTrue();
     }
   }
 
@@ -95,25 +92,5 @@ class IngressHandlerFuzzTest {
     } catch (RuntimeException e) {
       return "fuzz-id";
     }
-  }
-
-  private static Map<RecordKey, byte[]> snapshot(InMemoryRecordStore records) {
-    Map<RecordKey, byte[]> out = new TreeMap<>();
-    for (RecordKey key : records.keys()) {
-      records.load(key).ifPresent(v -> out.put(key, StoredRecordCodec.encode(v.record())));
-    }
-    return out;
-  }
-
-  private static boolean equal(Map<RecordKey, byte[]> a, Map<RecordKey, byte[]> b) {
-    if (!a.keySet().equals(b.keySet())) {
-      return false;
-    }
-    for (RecordKey k : a.keySet()) {
-      if (!Arrays.equals(a.get(k), b.get(k))) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -28,18 +28,15 @@ final class SimModel {
     final String last;
     /** Node to every outcome its bus or ingress acknowledged. */
     final Map<String, Set<String>> acknowledged = new TreeMap<>();
-    /** True if the model can tell in advance that the intent must be refused (a value over the limit). */
-    final boolean mustBeRefused;
     int epoch;
 
-    Intent(String id, String record, String origin, BigInteger increment, String tag, String last, boolean mustBeRefused) {
+    Intent(String id, String record, String origin, BigInteger increment, String tag, String last) {
       this.id = id;
       this.record = record;
       this.origin = origin;
       this.increment = increment;
       this.tag = tag;
       this.last = last;
-      this.mustBeRefused = mustBeRefused;
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.syncline.core.SigningSecrets;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.clock.Hlc;
 import dev.syncline.core.contract.DyingDedupeStore;
+import dev.syncline.core.contract.StoreSnapshot;
 import dev.syncline.core.crdt.AwSet;
 import dev.syncline.core.crdt.JsonValue;
 import dev.syncline.core.crdt.RecordState;
@@ -57,7 +58,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 
 /**
  * A deterministic simulation of three replicas (DESIGN section 10), wired exactly as the clouds
@@ -404,7 +404,7 @@ final class Simulation {
       ops.add(new Object[] {"add", "log", tag});
     }
     ops.add(new Object[] {"set", "last", id});
-    model.add(new SimModel.Intent(id, record, node, by, tag, id, false));
+    model.add(new SimModel.Intent(id, record, node, by, tag, id));
     if (hot) {
       stats.hotWrites++;
     }
@@ -671,7 +671,7 @@ final class Simulation {
     }
     for (List<Object[]> step : steps) {
       String id = nextId();
-      model.add(new SimModel.Intent(id, record, node, toMax, null, null, false));
+      model.add(new SimModel.Intent(id, record, node, toMax, null, null));
       String outcome = deliverNow(node, id, intentJson(id, record, step, SOURCE));
       model.acknowledged(id, node, outcome);
       if (!outcome.equals("APPLIED")) {
@@ -685,7 +685,7 @@ final class Simulation {
     }
     model.barrier(record, SimModel.BarrierOp.RESET_BALANCE, Set.of());
     String one = nextId();
-    model.add(new SimModel.Intent(one, record, node, BigInteger.ONE, null, null, false));
+    model.add(new SimModel.Intent(one, record, node, BigInteger.ONE, null, null));
     String outcome = deliverNow(node, one, intentJson(one, record, List.<Object[]>of(new Object[] {"incr", "balance", BigInteger.ONE}), SOURCE));
     model.acknowledged(one, node, outcome);
     if (!outcome.equals("APPLIED")) {
@@ -841,7 +841,7 @@ final class Simulation {
         }
         ops.add(new Object[] {"set", "last", id});
         writtenValues.add(id);
-        model.add(new SimModel.Intent(id, subject, from, by, tag, id, false));
+        model.add(new SimModel.Intent(id, subject, from, by, tag, id));
       } else {
         // Any op, removals included, on a record the model does not audit.
         Object[] op = chaoticOp(subject);
@@ -871,7 +871,7 @@ final class Simulation {
       }
       stats.attacks++;
       String third = Arrays.stream(IDS).filter(i -> !i.equals(captured.from()) && !i.equals(captured.to())).findFirst().orElseThrow();
-      Map<String, byte[]> before = snapshot(third);
+      StoreSnapshot before = StoreSnapshot.of(nodes.get(third).records);
       // (1) the very request, sent to a replica it was not signed for
       expectStatus(third, captured.request(), 401, "a change signed for " + captured.to());
       // (2) the same intent in binary mode with another ce-source, signed by an insider
@@ -898,7 +898,7 @@ final class Simulation {
       // (4) a GET signed for one record, replayed against another
       HttpRequest get = signed(third, "GET", "/records/" + subject, "get-" + stats.attacks, null);
       expectStatus(third, new HttpRequest("GET", "/records/user/never", get.headers(), null), 401, "a GET for another path");
-      if (!sameBytes(before, snapshot(third))) {
+      if (!before.sameAs(StoreSnapshot.of(nodes.get(third).records))) {
         throw new AssertionError("a refused request changed " + third + "'s store");
       }
     }
@@ -909,27 +909,6 @@ final class Simulation {
         throw new AssertionError(what + " sent to " + node + " got " + got + ", expected " + status);
       }
     }
-  }
-
-  private Map<String, byte[]> snapshot(String node) {
-    Map<String, byte[]> out = new TreeMap<>();
-    Node n = nodes.get(node);
-    for (RecordKey key : n.records.keys()) {
-      n.records.load(key).ifPresent(v -> out.put(key.subject(), StoredRecordCodec.encode(v.record())));
-    }
-    return out;
-  }
-
-  private static boolean sameBytes(Map<String, byte[]> a, Map<String, byte[]> b) {
-    if (!a.keySet().equals(b.keySet())) {
-      return false;
-    }
-    for (String k : a.keySet()) {
-      if (!Arrays.equals(a.get(k), b.get(k))) {
-        return false;
-      }
-    }
-    return true;
   }
 
   // ---- stores that die before or right after a write, and writers that race them ------------
@@ -1146,9 +1125,5 @@ final class Simulation {
 
   Kind kind() {
     return kind;
-  }
-
-  static Supplier<String> describe(Simulation sim) {
-    return () -> "seed " + sim.seed + " (" + sim.kind + ")";
   }
 }
