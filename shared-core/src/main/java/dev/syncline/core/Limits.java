@@ -10,12 +10,13 @@ import java.time.Duration;
  *
  * <ul>
  *   <li>{@link #MAX_RECORD_BYTES}: a record's state, encoded, after a local write. An intent that
- *       would take a record past it (and makes it larger) is rejected before it is acknowledged,
- *       and dead-lettered with the reason. Concurrent writes on several replicas, each within the
- *       limit, can merge into a record of up to the number of replicas times the limit; with
+ *       would take a record past it is rejected before it is acknowledged, and dead-lettered with
+ *       the reason, unless it only removes ({@code unset}, {@code remove}, {@code delete}).
+ *       Concurrent writes on several replicas, each within the limit, can merge into a record of
+ *       up to the number of replicas times the limit (a replica's own entries never pass it); with
  *       three replicas (384 KiB) that still fits every store (DynamoDB's 400 KB item, Table
- *       Storage's 1 MiB entity, Bigtable), and writes that would grow such a record further are
- *       rejected until it shrinks.
+ *       Storage's 1 MiB entity, Bigtable). Such a record takes only removals until it is back
+ *       under the limit.
  *   <li>{@link #MAX_CHANGE_BYTES}: one replicated change on the wire, the ingress's body limit. A
  *       change is never larger than the record it is read from plus its context and envelope, and
  *       one that would be larger still (a record grown past the limit by merges) is split into

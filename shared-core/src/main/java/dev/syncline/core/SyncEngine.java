@@ -230,7 +230,7 @@ public final class SyncEngine {
         }
         throw e;
       }
-      Optional<String> tooLarge = overLimit(stored.state(), mutation.state());
+      Optional<String> tooLarge = overLimit(mutation.state(), ops);
       if (tooLarge.isPresent()) {
         return new ApplyOutcome.Rejected(key, SynclineException.Kind.TOO_LARGE, tooLarge.get());
       }
@@ -258,16 +258,23 @@ public final class SyncEngine {
 
   /**
    * Why a write must be refused for size (DESIGN 5.7), if it must: the new state, encoded, is over
-   * {@link Limits#MAX_RECORD_BYTES} and larger than before (a record that merges made larger
-   * still takes writes that shrink it).
+   * {@link Limits#MAX_RECORD_BYTES} and the write does more than remove. A record that concurrent
+   * writers merged past the limit takes removals ({@code unset}, {@code remove}, {@code delete})
+   * until it is back under it, and nothing that adds. So a replica's own entries never exceed the
+   * limit, and a merged record never exceeds the number of replicas times it.
    */
-  private static Optional<String> overLimit(RecordState before, RecordState after) {
+  private static Optional<String> overLimit(RecordState after, List<Op> ops) {
     int size = DeltaCodec.encode(after).length;
-    if (size <= Limits.MAX_RECORD_BYTES || size <= DeltaCodec.encode(before).length) {
+    if (size <= Limits.MAX_RECORD_BYTES) {
+      return Optional.empty();
+    }
+    boolean onlyRemoves = ops.stream().allMatch(op -> op instanceof Op.Unset || op instanceof Op.Remove || op instanceof Op.Delete);
+    if (onlyRemoves) {
       return Optional.empty();
     }
     return Optional.of("the record would take " + size + " bytes; a record holds at most "
-        + Limits.MAX_RECORD_BYTES + " bytes on every cloud");
+        + Limits.MAX_RECORD_BYTES + " bytes on every cloud, and one over it (merged from concurrent writes) takes"
+        + " only unset, remove and delete until it is back under");
   }
 
   private TreeMap<String, OutboxEntry> outboxWith(

@@ -250,6 +250,24 @@ class SyncEngineTest {
         .isInstanceOf(ApplyOutcome.Applied.class);
   }
 
+  @Test
+  void aRecordMergedPastTheLimit_takesOnlyRemovals_untilItIsBackUnder() {
+    Map<String, TestReplica> mesh = TestReplica.mesh(time, AWS, GCP);
+    String big = "z".repeat(100 * 1024);
+    // GIVEN two replicas that each wrote 100 KiB to the record, concurrently, and then merged
+    mesh.get(AWS).engine.applyIntent(intent("a", "doc/m", "[{\"op\":\"set\",\"field\":\"f1\",\"value\":\"" + big + "\"}]"));
+    mesh.get(GCP).engine.applyIntent(intent("g", "doc/m", "[{\"op\":\"set\",\"field\":\"f2\",\"value\":\"" + big + "\"}]"));
+    mesh.values().forEach(r -> r.drain.drainPending(10));
+    TestReplica aws = mesh.get(AWS);
+    // WHEN AWS adds even a tiny value THEN it is refused; a removal is taken; then adding fits again
+    assertThat(aws.engine.applyIntent(intent("t1", "doc/m", "[{\"op\":\"set\",\"field\":\"f3\",\"value\":1}]")))
+        .isInstanceOfSatisfying(ApplyOutcome.Rejected.class, r -> assertThat(r.reason()).contains("only unset, remove and delete"));
+    assertThat(aws.engine.applyIntent(intent("u1", "doc/m", "[{\"op\":\"unset\",\"field\":\"f2\"}]")))
+        .isInstanceOf(ApplyOutcome.Applied.class);
+    assertThat(aws.engine.applyIntent(intent("t2", "doc/m", "[{\"op\":\"set\",\"field\":\"f3\",\"value\":1}]")))
+        .isInstanceOf(ApplyOutcome.Applied.class);
+  }
+
   /** Stands for the process dying: an Error, so no cleanup code in the engine runs. */
   static final class ProcessDied extends Error {}
 }

@@ -90,6 +90,7 @@ final class Simulation {
   private static final long MAX_AGE = Duration.ofDays(7).toMillis();
   private static final String[] IDS = {"aws-us-east-1", "azure-eastus", "gcp-us-east4"};
   private static final String SOURCE = "/sim/app";
+  private static final String TRACE = System.getProperty("syncline.sim.trace");
 
   /** The largest outbox entry and stored record any run may produce, encoded. */
   static final int ENTRY_BOUND = 16 * 1024;
@@ -121,6 +122,8 @@ final class Simulation {
   private final List<Object> writtenValues = new ArrayList<>();
   private final List<Object> refusedValues = new ArrayList<>();
   private int pendingDelayed;
+  /** Intent deliveries scheduled and not run yet, redeliveries of acknowledged ones included. */
+  private int pendingIntents;
   private String outageVictim;
   private Captured captured;
   final Stats stats = new Stats();
@@ -303,7 +306,9 @@ final class Simulation {
   }
 
   private boolean quiescent() {
-    if (!unacknowledged.isEmpty() || pendingDelayed > 0) {
+    // A redelivery of an acknowledged intent may still be on its way: it can apply what a refusal
+    // refused before, or die after its write and be redelivered once more.
+    if (!unacknowledged.isEmpty() || pendingDelayed > 0 || pendingIntents > 0) {
       return false;
     }
     for (Node n : nodes.values()) {
@@ -430,7 +435,7 @@ final class Simulation {
     }
     if (record.equals("blob/b1")) {
       // Values near the limit: one fits; several, merged from concurrent writers, pass it, and then
-      // only writes that shrink the record are taken (either outcome is allowed here).
+      // only removals are taken (either outcome is allowed here).
       int bytes = random.nextBoolean() ? Limits.MAX_RECORD_BYTES - 2_000 - random.nextInt(4_000) : 20_000 + random.nextInt(40_000);
       String field = new String[] {"b1", "b2", "b3"}[random.nextInt(3)];
       return random.nextInt(5) == 0 ? new Object[] {"unset", field, null} : new Object[] {"set", field, values.ofBytes(bytes)};
@@ -508,6 +513,7 @@ final class Simulation {
 
     IntentArrival(String node, String id, byte[] event, long at, boolean viaIngress) {
       super(at);
+      pendingIntents++;
       this.node = node;
       this.id = id;
       this.event = event;
@@ -516,6 +522,7 @@ final class Simulation {
 
     @Override
     void run() {
+      pendingIntents--;
       try {
         deliverIntent(node, id, event, viaIngress);
       } catch (Crash crash) {
@@ -527,6 +534,9 @@ final class Simulation {
   /** One delivery of an intent; schedules a redelivery when the platform would. */
   private void deliverIntent(String node, String id, byte[] event, boolean viaIngress) {
     stats.deliveries++;
+    if (TRACE != null && new String(event, StandardCharsets.UTF_8).contains(TRACE)) {
+      System.out.println("TRACE t=" + (now - START) + " deliver " + id + " at " + node + (viaIngress ? " via ingress" : "") + " nesting=" + nesting);
+    }
     String outcome;
     try {
       outcome = viaIngress ? throughIngress(node, id, event) : nodes.get(node).replica.intents.deliverStructured(event).name();
@@ -547,6 +557,9 @@ final class Simulation {
     }
     unacknowledged.remove(id);
     model.acknowledged(id, node, outcome);
+    if (TRACE != null && new String(event, StandardCharsets.UTF_8).contains(TRACE)) {
+      System.out.println("TRACE t=" + (now - START) + " ack " + id + " at " + node + " " + outcome);
+    }
     if (outcome.equals("DEAD_LETTERED")) {
       stats.refused++;
     }
