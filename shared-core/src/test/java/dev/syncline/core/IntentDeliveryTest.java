@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.syncline.core.contract.Samples;
+import dev.syncline.core.crdt.JsonValue;
 import dev.syncline.core.port.DeadLetter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -25,6 +26,25 @@ class IntentDeliveryTest {
     assertThat(result).isEqualTo(IntentDelivery.Result.APPLIED);
     assertThat(mesh.get("gcp-us-east4").engine.view(new RecordKey("user", "1"))).isPresent();
     assertThat(aws.records.withDueOutbox(Long.MAX_VALUE, 10)).isEmpty();
+  }
+
+  @Test
+  void deliver_carriesAValueNestedToTheLimit_throughTheStoreAndTheWire_andDeadLettersOneLevelMore() {
+    String deepest = "[".repeat(JsonValue.MAX_DEPTH) + "1.50" + "]".repeat(JsonValue.MAX_DEPTH);
+    String tooDeep = "{\"a\":" + deepest + "}";
+
+    IntentDelivery.Result fits = delivery.deliverStructured(Samples.intentJson("/apps/t", "i-deep", "user/1",
+        "[{\"op\":\"set\",\"field\":\"tree\",\"value\":" + deepest + "}]"));
+    IntentDelivery.Result refused = delivery.deliverStructured(Samples.intentJson("/apps/t", "i-deeper", "user/2",
+        "[{\"op\":\"set\",\"field\":\"tree\",\"value\":" + tooDeep + "}]"));
+
+    assertThat(fits).isEqualTo(IntentDelivery.Result.APPLIED);
+    RecordKey key = new RecordKey("user", "1");
+    assertThat(mesh.get("gcp-us-east4").engine.view(key).orElseThrow().fields().get("tree").json()).isEqualTo(deepest);
+    assertThat(aws.engine.view(key)).isEqualTo(mesh.get("gcp-us-east4").engine.view(key));
+    assertThat(refused).isEqualTo(IntentDelivery.Result.DEAD_LETTERED);
+    assertThat(aws.deadLetters.letters()).singleElement().satisfies(d -> assertThat(d.reason()).contains("nest at most " + JsonValue.MAX_DEPTH + " "));
+    assertThat(aws.records.keys()).containsExactly(key);
   }
 
   @Test

@@ -18,6 +18,14 @@ import java.util.Map;
  */
 public final class JsonValue implements Comparable<JsonValue> {
 
+  /**
+   * How deeply arrays and objects may nest in one value ({@code [[1]]} is 2). A value sits a few
+   * levels further down in an intent, a stored record and a change than it does alone; this bound
+   * keeps it inside the readers' {@value Json#MAX_DEPTH} levels on every one of those paths, so a
+   * value the origin takes is never one a peer or a store must refuse.
+   */
+  public static final int MAX_DEPTH = 32;
+
   private final String json;
   private final boolean scalar;
 
@@ -31,7 +39,7 @@ public final class JsonValue implements Comparable<JsonValue> {
     if (node == null || node.isMissingNode()) {
       throw new IllegalArgumentException("missing JSON value");
     }
-    requireWellFormedText(node);
+    requireWellFormedText(node, 0);
     if (node.isTextual()) {
       // The common case, without a serializer: a quoted, escaped string, copied in bulk.
       char[] escaped = JsonStringEncoder.getInstance().quoteAsString(node.textValue());
@@ -66,13 +74,19 @@ public final class JsonValue implements Comparable<JsonValue> {
     return Json.parse(json, "canonical JSON value");
   }
 
-  /** Rejects strings and keys with unpaired UTF-16 surrogates: they have no UTF-8 encoding. */
-  private static void requireWellFormedText(JsonNode node) {
+  /**
+   * Rejects values nested deeper than {@link #MAX_DEPTH}, and strings and keys with unpaired UTF-16
+   * surrogates: they have no UTF-8 encoding.
+   */
+  private static void requireWellFormedText(JsonNode node, int depth) {
     if (node.isTextual()) {
       requireWellFormed(node.textValue());
     } else if (node.isContainerNode()) {
+      if (depth == MAX_DEPTH) {
+        throw new IllegalArgumentException("values may nest at most " + MAX_DEPTH + " arrays or objects deep");
+      }
       node.fields().forEachRemaining(e -> requireWellFormed(e.getKey()));
-      node.forEach(JsonValue::requireWellFormedText);
+      node.forEach(child -> requireWellFormedText(child, depth + 1));
     }
   }
 
