@@ -2,10 +2,12 @@ package dev.syncline.core.sim;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.syncline.core.crdt.JsonValue;
 import dev.syncline.core.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -59,7 +61,7 @@ final class SimValues {
 
   /** A register value: anything JSON, mostly small, sometimes deep or long. */
   Object any() {
-    return switch (random.nextInt(40) == 0 ? 12 : random.nextInt(12)) {
+    return switch (random.nextInt(40) == 0 ? 12 + random.nextInt(2) : random.nextInt(12)) {
       case 0, 1 -> decimal();
       case 2 -> bigInteger();
       case 3 -> edgeNumber();
@@ -70,6 +72,7 @@ final class SimValues {
       case 10 -> array(1 + random.nextInt(3));
       case 11 -> BigInteger.valueOf(random.nextInt(100));
       case 12 -> string(500 + random.nextInt(4_000));
+      case 13 -> deep(JsonValue.MAX_DEPTH + 1 - random.nextInt(3));
       default -> BigInteger.valueOf(random.nextInt(100));
     };
   }
@@ -116,6 +119,26 @@ final class SimValues {
   /** A string of exactly {@code bytes} UTF-8 bytes when encoded (plain ASCII, so no escapes). */
   String ofBytes(int bytes) {
     return "v".repeat(bytes);
+  }
+
+  /** Arrays and objects nested exactly {@code depth} deep: past {@link JsonValue#MAX_DEPTH} it is refused. */
+  private Object deep(int depth) {
+    Object v = decimal();
+    for (int i = 0; i < depth; i++) {
+      v = random.nextBoolean() ? List.of(v) : Map.of(string(1 + random.nextInt(3)), v);
+    }
+    return v;
+  }
+
+  /** How deeply arrays and objects nest in a value written by this class. */
+  static int depth(Object value) {
+    if (value instanceof List<?> list) {
+      return 1 + list.stream().mapToInt(SimValues::depth).max().orElse(0);
+    }
+    if (value instanceof Map<?, ?> map) {
+      return 1 + map.values().stream().mapToInt(SimValues::depth).max().orElse(0);
+    }
+    return 0;
   }
 
   private Map<String, Object> object(int depth) {

@@ -491,11 +491,15 @@ final class Simulation {
     return out.toByteArray();
   }
 
+  /** True for a value every replica must refuse: over the record limit, not Unicode, or too deep. */
+  private static boolean mustRefuse(String record, Object value) {
+    return record.equals("blob/over") || value instanceof SimValues.LoneSurrogate || SimValues.depth(value) > JsonValue.MAX_DEPTH;
+  }
+
   private void publish(String node, String id, String record, List<Object[]> ops, long at) {
     for (Object[] op : ops) {
       if (op[2] != null && !op[0].equals("incr") && !op[0].equals("delete")) {
-        boolean overLimit = record.equals("blob/over");
-        (overLimit || op[2] instanceof SimValues.LoneSurrogate ? refusedValues : writtenValues).add(op[2]);
+        (mustRefuse(record, op[2]) ? refusedValues : writtenValues).add(op[2]);
       }
     }
     byte[] event = intentJson(id, record, ops, SOURCE);
@@ -860,7 +864,7 @@ final class Simulation {
         Object[] op = chaoticOp(subject);
         ops.add(op);
         if (op[2] != null && !op[0].equals("incr")) {
-          (subject.equals("blob/over") || op[2] instanceof SimValues.LoneSurrogate ? refusedValues : writtenValues).add(op[2]);
+          (mustRefuse(subject, op[2]) ? refusedValues : writtenValues).add(op[2]);
         }
       }
       unacknowledged.add(id);
