@@ -22,9 +22,11 @@ import java.time.Duration;
  *       one that would be larger still (a record grown past the limit by merges) is split into
  *       several changes that each fit.
  *   <li>{@link #MAX_CLOCK_AHEAD}: how far ahead of the receiver's clock a peer's stamps may be. A
- *       change stamped further ahead is refused as malformed (400), so that a wrong or hostile
- *       clock cannot carry a record to the end of time. Stamps between the skew allowance (5
- *       minutes) and this bound are merged and counted as clock skew.
+ *       change stamped further ahead is not merged, so that a wrong or hostile clock cannot carry a
+ *       record to the end of time. Up to {@link #MAX_RETRYABLE_AHEAD} it is refused as ahead of
+ *       the receiver (409) and the sender retries it, since it may be the receiver's clock that is
+ *       behind; further than that it is refused as malformed (400). Stamps between the skew
+ *       allowance (5 minutes) and this bound are merged and counted as clock skew.
  *   <li>{@link Dot#MAX_PEER_COUNTER}: the highest dot counter a peer's change may carry, so that a
  *       forged counter cannot use up the counters this replica needs for its own writes.
  * </ul>
@@ -40,10 +42,22 @@ public final class Limits {
   /** How far ahead of local time a peer's stamps may be: one day. */
   public static final Duration MAX_CLOCK_AHEAD = Duration.ofDays(1);
 
+  /**
+   * How far ahead a change may be stamped and still be retried rather than refused: {@link
+   * #MAX_CLOCK_AHEAD} plus the seven days a sender keeps an undelivered change by default. A
+   * receiver whose clock is further behind than this cannot catch up before the sender gives up.
+   */
+  public static final Duration MAX_RETRYABLE_AHEAD = Duration.ofDays(8);
+
   private Limits() {}
 
   /** True if a stamp's wall time is no further than {@link #MAX_CLOCK_AHEAD} ahead of {@code nowMillis}. */
   static boolean plausible(long wallMillis, long nowMillis) {
     return wallMillis <= Math.min(Hlc.MAX_WALL, nowMillis + MAX_CLOCK_AHEAD.toMillis());
+  }
+
+  /** True if a stamp is ahead of {@code nowMillis} by no more than {@link #MAX_RETRYABLE_AHEAD}. */
+  static boolean retryable(long wallMillis, long nowMillis) {
+    return wallMillis - nowMillis <= MAX_RETRYABLE_AHEAD.toMillis();
   }
 }

@@ -132,9 +132,10 @@ public final class SyncEngine {
    * keys it carries, so that a retry of one of them here is a duplicate.
    *
    * @return {@code Applied} if the state grew, {@code Duplicate} if it held the change already
-   * @throws SynclineException MALFORMED if the change is stamped more than {@link
-   *     Limits#MAX_CLOCK_AHEAD} ahead of this replica's clock or names a dot counter above {@link
-   *     Dot#MAX_PEER_COUNTER}: nothing is merged and the clock is untouched
+   * @throws SynclineException AHEAD if the change is stamped more than {@link
+   *     Limits#MAX_CLOCK_AHEAD} but at most {@link Limits#MAX_RETRYABLE_AHEAD} ahead of this
+   *     replica's clock; MALFORMED if it is stamped further ahead still or names a dot counter
+   *     above {@link Dot#MAX_PEER_COUNTER}: either way nothing is merged and the clock is untouched
    */
   public ApplyOutcome applyChange(RemoteChange change) {
     requirePlausible(change);
@@ -188,9 +189,11 @@ public final class SyncEngine {
       newest = Math.max(newest, at);
     }
     if (!Limits.plausible(newest, now)) {
-      throw SynclineException.malformed(
-          "the change is stamped " + (newest - now) + " ms ahead of this replica's clock; at most "
-              + Limits.MAX_CLOCK_AHEAD.toMillis() + " ms are accepted");
+      String message = "the change is stamped " + (newest - now) + " ms ahead of this replica's clock; at most "
+          + Limits.MAX_CLOCK_AHEAD.toMillis() + " ms are accepted";
+      // Within the retry horizon it may be our clock that is behind: the sender retries and the
+      // change is taken once we catch up. Further ahead, no honest clock made it.
+      throw Limits.retryable(newest, now) ? SynclineException.ahead(message) : SynclineException.malformed(message);
     }
     for (long counter : change.delta().context().maxima().values()) {
       if (counter > Dot.MAX_PEER_COUNTER) {

@@ -15,6 +15,13 @@ public final class SynclineException extends RuntimeException {
     SCHEMA_VIOLATION(false),
     /** A record would exceed what its store can hold. Never retry. */
     TOO_LARGE(false),
+    /**
+     * The input is well formed but ahead of this replica: stamped further ahead of its clock than
+     * {@link Limits#MAX_CLOCK_AHEAD}, or written in a newer format than it reads. The same input
+     * can be taken once the clock catches up or the replica is upgraded, so the sender keeps it and
+     * retries (until its maximum age) rather than dropping it.
+     */
+    AHEAD(true),
     /** A conditional write lost a race; reload and retry on fresh state. */
     CONCURRENT_MODIFICATION(true),
     /** A store or peer could not be reached or answered with a server error. */
@@ -63,6 +70,10 @@ public final class SynclineException extends RuntimeException {
 
   public static SynclineException tooLarge(String message) {
     return new SynclineException(Kind.TOO_LARGE, message, null);
+  }
+
+  public static SynclineException ahead(String message) {
+    return new SynclineException(Kind.AHEAD, message, null);
   }
 
   public static SynclineException concurrentModification(String message) {

@@ -248,6 +248,9 @@ public final class DeltaCodec {
         context = readContextRanges(object(root, "context"));
       } else if (format.equals(FORMAT_V1)) {
         context = readContextV1(object(root, "context"));
+      } else if (isNewer(format)) {
+        throw SynclineException.ahead(
+            "the delta is written in " + format + "; this replica reads " + FORMAT_V1 + " and " + FORMAT);
       } else {
         throw new IllegalArgumentException("format must be " + FORMAT);
       }
@@ -268,6 +271,13 @@ public final class DeltaCodec {
     } catch (IllegalArgumentException | ClassCastException e) {
       throw SynclineException.malformed("delta does not fit " + FORMAT + ": " + e.getMessage());
     }
+  }
+
+  /** True for {@code syncline-delta/N} with N above this version's: a newer replica wrote it. */
+  private static boolean isNewer(String format) {
+    String prefix = "syncline-delta/";
+    String version = format.startsWith(prefix) ? format.substring(prefix.length()) : "";
+    return version.matches("[1-9][0-9]{0,8}") && Integer.parseInt(version) > 2;
   }
 
   /**

@@ -33,7 +33,8 @@ import javax.net.ssl.SSLContext;
  * and reuse it.
  *
  * <p>Answers map to {@link Delivery}: 2xx is {@code Delivered}; 400, 413 and 415 are {@code
- * Refused} (with the problem's {@code title}, if any); every other status, a timeout or any
+ * Refused} (with the problem's {@code title}, if any); every other status (409 among them: the
+ * change is ahead of the receiver's clock or format, and it can take it later), a timeout or any
  * network failure is {@code Retry}. Network failures never throw.
  *
  * <p>Peer URLs must be {@code https://}. Plain {@code http://} is allowed only when the client
@@ -208,7 +209,7 @@ public final class HttpPeerClient implements PeerClient {
       if (status == 400 || status == 413 || status == 415) {
         return new Delivery.Refused(status, cut(Problem.titleOf(response.body()).orElse("HTTP " + status)));
       }
-      return new Delivery.Retry("HTTP " + status);
+      return new Delivery.Retry(cut("HTTP " + status + Problem.titleOf(response.body()).map(t -> ": " + t).orElse("")));
     } catch (java.io.InterruptedIOException e) {
       return new Delivery.Retry("interrupted");
     } catch (IOException e) {

@@ -258,6 +258,9 @@ public final class IngressHandler {
         return Problem.of(400, "schema-violation", "Schema violation", e.getMessage()).toResponse();
       case TOO_LARGE:
         return Problem.of(413, "too-large", "Record too large", null).toResponse();
+      case AHEAD:
+        // 409, not 400: the sender keeps the change and retries until this replica can take it.
+        return Problem.of(409, "ahead-of-receiver", "Ahead of this replica", e.getMessage()).toResponse();
       default:
         if (e.isTransient()) {
           log.warn("ingress answered 503: {}", e.kind());

@@ -1,6 +1,7 @@
 package dev.syncline.core.memory;
 
 import dev.syncline.core.SyncEngine;
+import dev.syncline.core.SynclineException;
 import dev.syncline.core.event.ChangeEvents;
 import dev.syncline.core.json.Json;
 import dev.syncline.core.port.Delivery;
@@ -48,7 +49,14 @@ public final class InProcessPeerClient implements PeerClient {
       return new Delivery.Retry("no replica " + peer.replica() + " in this process");
     }
     ChangeEvents.HttpMessage wire = ChangeEvents.toStructured(change);
-    target.applyChange(ChangeEvents.read(Json.readCloudEvent(wire.body())));
+    try {
+      target.applyChange(ChangeEvents.read(Json.readCloudEvent(wire.body())));
+    } catch (SynclineException e) {
+      // As the HTTP ingress answers: a transient failure (AHEAD among them) is retried, the rest refused.
+      return e.isTransient()
+          ? new Delivery.Retry(e.kind() + ": " + e.getMessage())
+          : new Delivery.Refused(e.kind() == SynclineException.Kind.TOO_LARGE ? 413 : 400, e.getMessage());
+    }
     return new Delivery.Delivered();
   }
 }

@@ -129,9 +129,12 @@ class HttpPeerClientTest {
             Problem.of(400, "malformed-event", "Malformed event", "x").toResponse(), new Delivery.Refused(400, "Malformed event"),
             new HttpResponse(413, Map.of(), null), new Delivery.Refused(413, "HTTP 413"),
             new HttpResponse(415, Map.of(), "not json".getBytes(StandardCharsets.UTF_8)), new Delivery.Refused(415, "HTTP 415"),
-            Problem.of(401, "invalid-signature", "Invalid webhook signature", null).toResponse(), new Delivery.Retry("HTTP 401"),
+            Problem.of(401, "invalid-signature", "Invalid webhook signature", null).toResponse(),
+            new Delivery.Retry("HTTP 401: Invalid webhook signature"),
+            Problem.of(409, "ahead-of-receiver", "Ahead of this replica", "x").toResponse(),
+            new Delivery.Retry("HTTP 409: Ahead of this replica"),
             new HttpResponse(429, Map.of("Retry-After", "1"), null), new Delivery.Retry("HTTP 429"),
-            Problem.of(500, "internal", "Internal error", null).toResponse(), new Delivery.Retry("HTTP 500"),
+            Problem.of(500, "internal", "Internal error", null).toResponse(), new Delivery.Retry("HTTP 500: Internal error"),
             new HttpResponse(503, Map.of(), null), new Delivery.Retry("HTTP 503"));
     cases.forEach((response, expected) -> {
       // GIVEN a peer answering this
@@ -185,6 +188,22 @@ class HttpPeerClientTest {
     answer.set(r -> replica.handler.handle(new HttpRequest(r.method(), r.path().substring("/ingress".length()), r.headers(), r.body())));
     // WHEN a change is delivered THEN it is applied there
     assertThat(client().deliver(peer, change("chg-1"))).isEqualTo(new Delivery.Delivered());
+    assertThat(replica.records.keys()).containsExactly(new RecordKey("user", "42"));
+  }
+
+  @Test
+  void deliver_retriesAChangeStampedTooFarAheadOfTheReceiver_andItIsTakenOnceTheReceiverCatchesUp() {
+    // GIVEN the real ingress, and a change holding a stamp a day and an hour ahead of its clock
+    // (merged from a third replica whose clock runs fast; the request itself is signed now)
+    answer.set(r -> replica.handler.handle(new HttpRequest(r.method(), r.path().substring("/ingress".length()), r.headers(), r.body())));
+    CloudEvent ahead = replica.changeStampedAt(replica.now.get() + Duration.ofHours(25).toMillis(), "chg-ahead",
+        new RecordKey("user", "42"), new Op.Set("email", JsonValue.ofString("a@b")));
+    // WHEN it is delivered THEN it is to be retried, not refused, and nothing is merged yet
+    assertThat(client().deliver(peer, ahead)).isEqualTo(new Delivery.Retry("HTTP 409: Ahead of this replica"));
+    assertThat(replica.records.keys()).isEmpty();
+    // WHEN two hours pass and it is delivered again THEN it is applied
+    replica.now.addAndGet(Duration.ofHours(2).toMillis());
+    assertThat(client().deliver(peer, ahead)).isEqualTo(new Delivery.Delivered());
     assertThat(replica.records.keys()).containsExactly(new RecordKey("user", "42"));
   }
 

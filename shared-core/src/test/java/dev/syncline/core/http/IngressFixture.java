@@ -75,9 +75,14 @@ final class IngressFixture {
 
   /** A change written at {@link #ORIGIN}: {@code ops} applied to an empty record. */
   CloudEvent change(String changeId, RecordKey key, Op... ops) {
+    return changeStampedAt(now.get(), changeId, key, ops);
+  }
+
+  /** A change written at {@link #ORIGIN} with its ops stamped at {@code wallMillis}. */
+  CloudEvent changeStampedAt(long wallMillis, String changeId, RecordKey key, Op... ops) {
     RecordState delta =
         RecordState.EMPTY
-            .apply(key.entity(), List.of(ops), ORIGIN, new Hlc(now.get(), 0), Schemas.inferred())
+            .apply(key.entity(), List.of(ops), ORIGIN, new Hlc(wallMillis, 0), Schemas.inferred())
             .delta();
     return ChangeEvents.build(ORIGIN, key, changeId, now.get(), delta, null);
   }

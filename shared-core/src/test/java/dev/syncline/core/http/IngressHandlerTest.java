@@ -351,22 +351,36 @@ class IngressHandlerTest {
 
   @Test
   void post_refusesAChangeStampedAtTheEndOfTime_andTheReplicaKeepsWorking() {
-    // GIVEN signed changes with an HLC of [Long.MAX, Integer.MAX], and one a year ahead
-    String endOfTime = registerDelta("syncline-delta/1", "{\"vector\":{\"" + IngressFixture.ORIGIN + "\":1},\"cloud\":[]}",
-        1, Long.MAX_VALUE, Integer.MAX_VALUE);
-    long aYearAhead = IngressFixture.START_MILLIS + 365L * 86_400_000;
-    String farAhead = registerDelta("syncline-delta/1", "{\"vector\":{\"" + IngressFixture.ORIGIN + "\":1},\"cloud\":[]}",
-        1, aYearAhead, 0);
+    // GIVEN signed changes with an HLC of [Long.MAX, Integer.MAX], one a year ahead and one two days ahead
+    String vector = "{\"vector\":{\"" + IngressFixture.ORIGIN + "\":1},\"cloud\":[]}";
+    String endOfTime = registerDelta("syncline-delta/1", vector, 1, Long.MAX_VALUE, Integer.MAX_VALUE);
+    String aYearAhead = registerDelta("syncline-delta/1", vector, 1, IngressFixture.START_MILLIS + 365L * 86_400_000, 0);
+    String twoDaysAhead = registerDelta("syncline-delta/1", vector, 1, IngressFixture.START_MILLIS + 2L * 86_400_000, 0);
     // WHEN they are posted
     assertProblem(replica.handler.handle(rawChange("c-end", "user/42", endOfTime)), 400);
-    JsonNode problem = assertProblem(replica.handler.handle(rawChange("c-far", "user/42", farAhead)), 400);
-    // THEN nothing was merged, and intents on that record and any other still apply
-    assertThat(problem.get("detail").asText()).contains("ahead");
+    JsonNode far = assertProblem(replica.handler.handle(rawChange("c-far", "user/42", aYearAhead)), 400);
+    JsonNode near = assertProblem(replica.handler.handle(rawChange("c-near", "user/42", twoDaysAhead)), 409);
+    // THEN the end of time and a year ahead are malformed; two days ahead may be this clock's fault,
+    // so the sender is told to retry; nothing was merged, and intents on that record and any other still apply
+    assertThat(far.get("detail").asText()).contains("ahead");
+    assertThat(near.get("type").asText()).isEqualTo("urn:syncline:problem:ahead-of-receiver");
     assertThat(replica.records.keys()).isEmpty();
     for (String subject : List.of("user/42", "user/43")) {
       CloudEvent write = intent("after-" + subject, subject, "{\"ops\":[{\"op\":\"set\",\"field\":\"email\",\"value\":\"a@b\"}]}");
       assertThat(replica.handler.handle(replica.structured(write)).status()).isEqualTo(200);
     }
+  }
+
+  @Test
+  void post_answers409_forADeltaInANewerFormat_soTheSenderKeepsItUntilThisReplicaIsUpgraded() {
+    String newer = registerDelta("syncline-delta/3", "{\"" + IngressFixture.ORIGIN + "\":[[1,1]]}", 1, IngressFixture.START_MILLIS, 0);
+    String unknown = registerDelta("syncline-delta/x", "{\"" + IngressFixture.ORIGIN + "\":[[1,1]]}", 1, IngressFixture.START_MILLIS, 0);
+
+    JsonNode problem = assertProblem(replica.handler.handle(rawChange("c-v3", "user/42", newer)), 409);
+    assertProblem(replica.handler.handle(rawChange("c-vx", "user/42", unknown)), 400);
+
+    assertThat(problem.get("detail").asText()).contains("syncline-delta/3");
+    assertThat(replica.records.keys()).isEmpty();
   }
 
   @Test
