@@ -7,13 +7,16 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * A validated write intent: the {@code dev.syncline.record.write.v1} CloudEvent of DESIGN
  * section 4. Its effect happens once per ({@code source}, {@code id}).
  *
  * @param traceparent the W3C trace context the intent arrived with, or null; carried onto the
- *     replicated change
+ *     replicated change. Anything but a version-00 {@code traceparent} (55 characters) is dropped
+ *     here, so that a bad or oversized header cannot grow the outbox or the change past its limit;
+ *     the change then starts a trace of its own.
  */
 public record WriteIntent(String source, String id, RecordKey key, List<Op> ops, String traceparent) {
 
@@ -21,14 +24,20 @@ public record WriteIntent(String source, String id, RecordKey key, List<Op> ops,
     this(source, id, key, ops, null);
   }
 
-
   public static final String TYPE = "dev.syncline.record.write.v1";
+
+  /** W3C Trace Context, version 00: version, trace id, parent id, flags; ids not all zero. */
+  private static final Pattern TRACEPARENT =
+      Pattern.compile("00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
 
   public WriteIntent {
     if (source == null || source.isEmpty() || id == null || id.isEmpty()) {
       throw new IllegalArgumentException("intent needs a source and an id");
     }
     ops = List.copyOf(ops);
+    if (traceparent != null && !TRACEPARENT.matcher(traceparent).matches()) {
+      traceparent = null;
+    }
     if (ops.isEmpty()) {
       throw new IllegalArgumentException("intent needs at least one op");
     }

@@ -263,8 +263,7 @@ public final class OutboxDrain {
       RecordState delta = state.restrict(part);
       boolean last = todo.isEmpty();
       byte[] data = DeltaCodec.encode(delta, last ? entry.intents() : java.util.Collections.emptySortedMap());
-      Optional<CausalContext[]> halves = data.length > Limits.MAX_CHANGE_BYTES - ENVELOPE_ROOM
-          ? part.halves() : Optional.empty();
+      Optional<CausalContext[]> halves = fits(key, entry, data) ? Optional.empty() : part.halves();
       if (halves.isPresent()) {
         todo.push(halves.get()[1]);
         todo.push(halves.get()[0]);
@@ -280,8 +279,19 @@ public final class OutboxDrain {
     return out;
   }
 
-  /** Room kept in a part for the CloudEvent's attributes around the data. */
-  private static final int ENVELOPE_ROOM = 2 * 1024;
+  /**
+   * True if a change carrying {@code data} fits {@link Limits#MAX_CHANGE_BYTES} as sent: measured
+   * on the structured body, with the longest part id, for data in the upper half of the limit
+   * (below it, the attributes, a few hundred bytes, cannot make up the rest).
+   */
+  private boolean fits(RecordKey key, OutboxEntry entry, byte[] data) {
+    if (data.length <= Limits.MAX_CHANGE_BYTES / 2) {
+      return true;
+    }
+    String longestId = entry.changeId() + "#" + Integer.MAX_VALUE + "/" + Integer.MAX_VALUE;
+    CloudEvent probe = ChangeEvents.build(replicaId, key, longestId, entry.firstPendingMillis(), data, entry.traceparent());
+    return ChangeEvents.toStructured(probe).body().length <= Limits.MAX_CHANGE_BYTES;
+  }
 
   /** How long the oldest of {@code entries} has been pending at {@code nowMillis}; 0 if none. */
   private static long oldestAge(Iterable<OutboxEntry> entries, long nowMillis) {

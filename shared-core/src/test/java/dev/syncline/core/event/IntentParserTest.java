@@ -68,6 +68,32 @@ class IntentParserTest {
     assertThat(json).isNotEmpty();
   }
 
+  @ParameterizedTest
+  @CsvSource({
+      "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01, true",
+      "00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01, false",
+      "00-00000000000000000000000000000000-00f067aa0ba902b7-01, false",
+      "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01, false",
+      "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01, false",
+      "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra, false",
+      "'', false"})
+  void parse_keepsAW3cTraceparent_andDropsAnythingElse(String traceparent, boolean kept) {
+    byte[] json = Samples.intentJson("/apps/t", "e-1", "user/42", "[{\"op\":\"delete\"}]");
+    String withTrace = new String(json, StandardCharsets.UTF_8).replaceFirst("\\{", "{\"traceparent\":\"" + traceparent + "\",");
+
+    WriteIntent intent = IntentParser.parseStructured(withTrace.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(intent.traceparent()).isEqualTo(kept ? traceparent : null);
+  }
+
+  @Test
+  void parse_dropsATraceparentOfAMegabyte_soItCannotGrowTheOutbox() {
+    byte[] json = Samples.intentJson("/apps/t", "e-1", "user/42", "[{\"op\":\"delete\"}]");
+    String withTrace = new String(json, StandardCharsets.UTF_8).replaceFirst("\\{", "{\"traceparent\":\"" + "0".repeat(1 << 20) + "\",");
+
+    assertThat(IntentParser.parseStructured(withTrace.getBytes(StandardCharsets.UTF_8)).traceparent()).isNull();
+  }
+
   @Test
   void dedupeKey_isStableAndSeparatesSourceFromId() {
     WriteIntent a = new WriteIntent("/a", "b/c", new RecordKey("user", "1"), List.of(new Op.Delete()));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.syncline.core.RecordKey;
 import dev.syncline.core.ReplicaConfig;
 import dev.syncline.core.SyncEngine;
+import dev.syncline.core.event.DeltaCodec;
 import dev.syncline.core.clock.HybridLogicalClock;
 import dev.syncline.core.contract.Samples;
 import dev.syncline.core.crdt.ConflictHandler;
@@ -310,41 +311,79 @@ class OutboxDrainTest {
   void aChangeLargerThanTheIngressTakes_isSentInPartsThatEachFit_andRebuildTheRecord() {
     // GIVEN a record that concurrent writers merged to 360 KiB (three 120 KiB values, one per
     // replica), all of it owed to gcp, whose real ingress takes 256 KiB bodies
+    RecordState merged = mergedOfThree(120 * 1024);
+    // WHEN it is drained
+    HttpGcp gcp = new HttpGcp();
+    OutboxDrain.Report report = gcp.drain(new RecordKey("doc", "big"), merged, null);
+    // THEN it went in several requests, each within the ingress limit, all taken; gcp holds the record
+    assertThat(gcp.sizes).hasSizeGreaterThan(1);
+    gcp.assertHolds(report, merged);
+  }
+
+  @Test
+  void aChangeThatFitsOnlyWithoutItsAttributes_isMeasuredAsSent_andSplit() {
+    // GIVEN a record whose owed delta is 2.5 KiB under the ingress limit, owed with a 3 KiB trace
+    // context (the attributes around the data are then larger than the delta's headroom)
+    int size = 80 * 1024;
+    int encoded = DeltaCodec.encode(mergedOfThree(size), java.util.Collections.emptySortedMap()).length;
+    size += (dev.syncline.core.Limits.MAX_CHANGE_BYTES - 2_560 - encoded) / 3;
+    RecordState merged = mergedOfThree(size);
+    // WHEN it is drained
+    HttpGcp gcp = new HttpGcp();
+    OutboxDrain.Report report = gcp.drain(new RecordKey("doc", "near"), merged, "t".repeat(3 * 1024));
+    // THEN the body as sent was measured, so it went in parts that each fit, all taken
+    assertThat(DeltaCodec.encode(merged, java.util.Collections.emptySortedMap()).length)
+        .isBetween(dev.syncline.core.Limits.MAX_CHANGE_BYTES - 2_600, dev.syncline.core.Limits.MAX_CHANGE_BYTES - 2_500);
+    gcp.assertHolds(report, merged);
+  }
+
+  /** Three concurrent writes of a string of {@code size} characters, one per replica, merged. */
+  private RecordState mergedOfThree(int size) {
     RecordState merged = RecordState.EMPTY;
     int i = 0;
     for (String replica : List.of(AWS, "azure-eastus", "gcp-us-east4")) {
       merged = merged.join(RecordState.EMPTY.apply("doc", List.of(new dev.syncline.core.crdt.Op.Set("f" + i++,
-          dev.syncline.core.crdt.JsonValue.ofString("x".repeat(120 * 1024)))), replica,
+          dev.syncline.core.crdt.JsonValue.ofString("x".repeat(size)))), replica,
           new dev.syncline.core.clock.Hlc(time.get(), 0), dev.syncline.core.crdt.Schemas.inferred()).state());
     }
-    RecordKey doc = new RecordKey("doc", "big");
-    OutboxEntry owed = OutboxEntry.first(GCP.replica(), merged.context(), null, "doc/big@1", time.get(), null);
-    records.write(doc, new dev.syncline.core.port.StoredRecord(merged, new java.util.TreeMap<>(java.util.Map.of(GCP.replica(), owed)),
-        dev.syncline.core.port.AppliedIntents.EMPTY), 0);
-    InMemoryRecordStore gcpRecords = new InMemoryRecordStore();
-    SyncEngine gcp = new SyncEngine(ReplicaConfig.of(GCP.replica(), List.of()), gcpRecords, new InMemoryDedupeStore(),
-        new HybridLogicalClock(time::get, 300_000), new InMemoryMetrics(), ConflictSink.NONE, ConflictHandler.KEEP_SIBLINGS);
-    String gcpSecret = "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
-    dev.syncline.core.http.IngressHandler ingress = new dev.syncline.core.http.IngressHandler(gcp,
-        new dev.syncline.core.http.WebhookVerifier(List.of(gcpSecret), time::get));
-    List<Integer> sizes = new ArrayList<>();
-    PeerClient http = dev.syncline.core.http.HttpPeerClient.builder(java.util.Map.of(GCP.replica(), gcpSecret), time::get)
-        .peers(List.of(GCP))
-        .transport((target, request, timeout) -> {
-          sizes.add(request.bodyLength());
-          return ingress.handle(request);
-        })
-        .build();
-    OutboxDrain toGcp = new OutboxDrain(AWS, List.of(GCP), records, http, deadLetters, time::get, metrics,
-        Backoff.standard(), Duration.ofDays(7), new SplittableRandom(1));
-    // WHEN it is drained
-    OutboxDrain.Report report = toGcp.drain(doc);
-    // THEN it went in several requests, each within the ingress limit, all taken; gcp holds the record
-    assertThat(sizes).hasSizeGreaterThan(1).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(dev.syncline.core.Limits.MAX_CHANGE_BYTES));
-    assertThat(report.delivered()).isEqualTo(1);
-    assertThat(deadLetters.letters()).isEmpty();
-    assertThat(gcpRecords.load(doc).orElseThrow().record().state()).isEqualTo(merged);
-    assertThat(records.load(doc).orElseThrow().record().outbox()).isEmpty();
+    return merged;
+  }
+
+  /** A gcp replica behind its real ingress (256 KiB bodies, signatures), reached over the HTTP client's code. */
+  private final class HttpGcp {
+    final InMemoryRecordStore records = new InMemoryRecordStore();
+    final List<Integer> sizes = new ArrayList<>();
+    RecordKey key;
+
+    OutboxDrain.Report drain(RecordKey doc, RecordState merged, String traceparent) {
+      key = doc;
+      OutboxEntry owed = OutboxEntry.first(GCP.replica(), merged.context(), null, doc.subject() + "@1", time.get(), traceparent);
+      OutboxDrainTest.this.records.write(doc, new dev.syncline.core.port.StoredRecord(merged,
+          new java.util.TreeMap<>(java.util.Map.of(GCP.replica(), owed)), dev.syncline.core.port.AppliedIntents.EMPTY), 0);
+      SyncEngine gcp = new SyncEngine(ReplicaConfig.of(GCP.replica(), List.of()), records, new InMemoryDedupeStore(),
+          new HybridLogicalClock(time::get, 300_000), new InMemoryMetrics(), ConflictSink.NONE, ConflictHandler.KEEP_SIBLINGS);
+      String gcpSecret = "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
+      dev.syncline.core.http.IngressHandler ingress = new dev.syncline.core.http.IngressHandler(gcp,
+          new dev.syncline.core.http.WebhookVerifier(List.of(gcpSecret), time::get));
+      PeerClient http = dev.syncline.core.http.HttpPeerClient.builder(java.util.Map.of(GCP.replica(), gcpSecret), time::get)
+          .peers(List.of(GCP))
+          .transport((target, request, timeout) -> {
+            sizes.add(request.bodyLength());
+            return ingress.handle(request);
+          })
+          .build();
+      OutboxDrain toGcp = new OutboxDrain(AWS, List.of(GCP), OutboxDrainTest.this.records, http, deadLetters, time::get, metrics,
+          Backoff.standard(), Duration.ofDays(7), new SplittableRandom(1));
+      return toGcp.drain(doc);
+    }
+
+    void assertHolds(OutboxDrain.Report report, RecordState merged) {
+      assertThat(sizes).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(dev.syncline.core.Limits.MAX_CHANGE_BYTES));
+      assertThat(report.delivered()).isEqualTo(1);
+      assertThat(deadLetters.letters()).isEmpty();
+      assertThat(records.load(key).orElseThrow().record().state()).isEqualTo(merged);
+      assertThat(OutboxDrainTest.this.records.load(key).orElseThrow().record().outbox()).isEmpty();
+    }
   }
 
   @Test
