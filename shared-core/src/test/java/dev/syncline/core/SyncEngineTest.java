@@ -268,6 +268,32 @@ class SyncEngineTest {
         .isInstanceOf(ApplyOutcome.Applied.class);
   }
 
+  @Test
+  void threeReplicasReplacingOneFieldConcurrently_stayWithinThreeTimesTheLimit_roundAfterRound() {
+    Map<String, TestReplica> mesh = TestReplica.mesh(time, AWS, AZURE, GCP);
+    dev.syncline.core.RecordKey key = new dev.syncline.core.RecordKey("doc", "hot");
+    for (int round = 0; round < 4; round++) {
+      // GIVEN every replica replaces field x with 120 KiB of its own, before any of them hears of the others
+      for (TestReplica r : mesh.values()) {
+        String value = (r.id.substring(0, 3) + round).repeat(30 * 1024);
+        assertThat(r.engine.applyIntent(intent(r.id + "-" + round, "doc/hot",
+            "[{\"op\":\"set\",\"field\":\"x\",\"value\":\"" + value + "\"}]")))
+            .as("round %d on %s", round, r.id)
+            .isInstanceOf(ApplyOutcome.Applied.class);
+        time.addAndGet(1);
+      }
+      // WHEN they exchange their writes
+      mesh.values().forEach(r -> r.drain.drainPending(10));
+      // THEN all hold the same three siblings, and the merged record is within three times the limit
+      List<byte[]> stored = mesh.values().stream()
+          .map(r -> dev.syncline.core.event.DeltaCodec.encode(r.records.load(key).orElseThrow().record().state())).toList();
+      assertThat(stored.get(0).length).as("round %d, bytes", round)
+          .isGreaterThan(Limits.MAX_RECORD_BYTES).isLessThanOrEqualTo(3 * Limits.MAX_RECORD_BYTES);
+      assertThat(stored).allSatisfy(b -> assertThat(b).isEqualTo(stored.get(0)));
+      assertThat(view(mesh.get(AWS), "doc", "hot")).contains("\"conflicts\"");
+    }
+  }
+
   /** Stands for the process dying: an Error, so no cleanup code in the engine runs. */
   static final class ProcessDied extends Error {}
 }
