@@ -206,8 +206,8 @@ final class SimValues {
   }
 
   /**
-   * True if a shown value is the written one: numbers equal as JDK BigDecimals (so a decimal
-   * rounded through a double is caught), strings equal character for character, objects equal
+   * True if a shown value is the written one: numbers equal as JDK BigDecimals, in value and
+   * scale (so a decimal rounded through a double, or one whose trailing zeros were cut, is caught), strings equal character for character, objects equal
    * key by key whatever the order.
    */
   static boolean same(JsonNode shown, Object written) {
@@ -222,7 +222,7 @@ final class SimValues {
         return false;
       }
       BigDecimal expected = written instanceof BigDecimal d ? d : new BigDecimal((BigInteger) written);
-      return new BigDecimal(shown.asText()).compareTo(expected) == 0;
+      return new BigDecimal(shown.asText()).equals(expected);
     }
     if (written instanceof Boolean b) {
       return shown.isBoolean() && shown.booleanValue() == b;

@@ -1119,11 +1119,11 @@ final class Simulation {
     }
   }
 
-  /** True if {@code origin} dead-lettered, for {@code peer}, a change carrying the intent's key. */
+  /** True if {@code origin} dead-lettered, for {@code peer}, past the max age, a change carrying the intent's key. */
   private static boolean deadLetteredFor(Node origin, String peer, SimModel.Intent i) {
     String key = new WriteIntent(SOURCE, i.id, RecordKey.fromSubject(i.record), List.of(new dev.syncline.core.crdt.Op.Delete())).dedupeKey();
     for (DeadLetter d : origin.deadLetters.letters()) {
-      if (d.kind() == DeadLetter.Kind.CHANGE && d.reason().startsWith("peer " + peer + " ")
+      if (d.kind() == DeadLetter.Kind.CHANGE && d.reason().startsWith("peer " + peer + " did not take it for longer than ")
           && ChangeEvents.read(Json.readCloudEvent(d.payload())).intents().containsKey(key)) {
         return true;
       }
