@@ -13,10 +13,14 @@ import java.time.Duration;
  *       would take a record past it is rejected before it is acknowledged, and dead-lettered with
  *       the reason, unless it only removes ({@code unset}, {@code remove}, {@code delete}).
  *       Concurrent writes on several replicas, each within the limit, can merge into a record of
- *       up to the number of replicas times the limit (a replica's own entries never pass it); with
- *       three replicas (384 KiB) that still fits every store (DynamoDB's 400 KB item, Table
- *       Storage's 1 MiB entity, Bigtable). Such a record takes only removals until it is back
- *       under the limit.
+ *       up to the number of replicas times the limit (a replica's own entries never pass it). Such
+ *       a record takes only removals until it is back under the limit.
+ *   <li>{@link #MAX_STORED_BYTES}: everything a store keeps for a record (state, outbox, applied
+ *       intents, key), sized to the smallest store: DynamoDB's 400 KB item. {@link #MAX_REPLICAS}
+ *       merged states ({@value #MAX_REPLICAS} × 120 KiB = 360 KiB) plus the most bookkeeping a
+ *       record carries (about 25 KiB: {@value #MAX_LOCAL_INTENTS} local intent keys, 128 from
+ *       peers, 128 per outbox entry, each about 40 bytes) fit it, so no peer ever has to refuse a
+ *       merge that its origin took.
  *   <li>{@link #MAX_CHANGE_BYTES}: one replicated change on the wire, the ingress's body limit. A
  *       change is never larger than the record it is read from plus its context and envelope, and
  *       one that would be larger still (a record grown past the limit by merges) is split into
@@ -33,8 +37,26 @@ import java.time.Duration;
  */
 public final class Limits {
 
-  /** The largest encoded state a local write may leave a record with: 128 KiB. */
-  public static final int MAX_RECORD_BYTES = 128 * 1024;
+  /** The largest encoded state a local write may leave a record with: 120 KiB. */
+  public static final int MAX_RECORD_BYTES = 120 * 1024;
+
+  /**
+   * The most a store may need to keep for one record, encoded: DynamoDB's 400 KB item less 1 KiB
+   * for attribute names and numbers. Every store holds at least this much.
+   */
+  public static final int MAX_STORED_BYTES = 400 * 1024 - 1024;
+
+  /**
+   * The most replicas one deployment may have: the merged state of this many, each within {@link
+   * #MAX_RECORD_BYTES}, plus the bookkeeping, fits {@link #MAX_STORED_BYTES}.
+   */
+  public static final int MAX_REPLICAS = 3;
+
+  /**
+   * The most applied-intent keys a record keeps of its own: the newest 128 always, and older ones
+   * whose completion the dedupe store never confirmed, up to this many in all.
+   */
+  public static final int MAX_LOCAL_INTENTS = 256;
 
   /** The largest request body a replica's ingress takes, and so the largest change sent: 256 KiB. */
   public static final int MAX_CHANGE_BYTES = 256 * 1024;

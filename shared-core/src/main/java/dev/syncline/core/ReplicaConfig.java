@@ -39,6 +39,11 @@ public record ReplicaConfig(
     if (peers.stream().map(Peer::replica).distinct().count() != peers.size()) {
       throw new IllegalArgumentException("peer replica ids must be distinct");
     }
+    if (peers.size() + 1 > Limits.MAX_REPLICAS) {
+      throw new IllegalArgumentException("a deployment has at most " + Limits.MAX_REPLICAS + " replicas, so "
+          + (Limits.MAX_REPLICAS - 1) + " peers; " + peers.size() + " are configured (the record size limit is chosen so"
+          + " that the merged writes of " + Limits.MAX_REPLICAS + " replicas fit DynamoDB's 400 KB item)");
+    }
     if (dedupeTtl.isNegative() || dedupeTtl.isZero() || lease.isNegative() || lease.isZero()) {
       throw new IllegalArgumentException("dedupe TTL and lease must be positive");
     }

@@ -6,6 +6,7 @@ import dev.syncline.core.crdt.CausalContext;
 import dev.syncline.core.crdt.Causality;
 import dev.syncline.core.crdt.Conflict;
 import dev.syncline.core.crdt.ConflictHandler;
+import dev.syncline.core.crdt.Counter;
 import dev.syncline.core.crdt.Dot;
 import dev.syncline.core.crdt.Op;
 import dev.syncline.core.crdt.RecordState;
@@ -201,6 +202,12 @@ public final class SyncEngine {
             "the change names dot counter " + counter + "; at most " + Dot.MAX_PEER_COUNTER + " are accepted from a peer");
       }
     }
+    change.delta().fields().forEach((field, state) -> {
+      if (state instanceof Counter counter && !counter.plausibleFromPeer()) {
+        throw SynclineException.malformed("counter " + field.name() + " carries a running sum wider than "
+            + Counter.MAX_PEER_SUM_BITS + " bits; no replica's increments add up to that");
+      }
+    });
   }
 
   /**
@@ -300,7 +307,8 @@ public final class SyncEngine {
    * The record's applied-intent list after this write: the new key added, keys past the TTL
    * dropped, and, beyond the newest {@value #KEPT_INTENTS}, keys dropped once the dedupe store
    * confirms them completed (a key whose completion was never recorded, because the process died
-   * after the record write, stays until the TTL: it is the one a redelivery needs).
+   * after the record write, stays until the TTL: it is the one a redelivery needs), and the oldest
+   * dropped regardless beyond {@link Limits#MAX_LOCAL_INTENTS}.
    */
   private AppliedIntents appliedWith(StoredRecord stored, String dedupeKey, long now) {
     long horizon = now - config.dedupeTtl().toMillis();
@@ -316,8 +324,10 @@ public final class SyncEngine {
     if (applied.size() > KEPT_INTENTS) {
       List<Map.Entry<String, Long>> oldestFirst = new ArrayList<>(applied.entrySet());
       oldestFirst.sort(Map.Entry.comparingByValue());
+      int over = applied.size() - Limits.MAX_LOCAL_INTENTS;
       for (Map.Entry<String, Long> e : oldestFirst.subList(0, oldestFirst.size() - KEPT_INTENTS)) {
-        if (completedQuietly(e.getKey(), now)) {
+        // Past the hard cap the oldest go even unconfirmed, so the record's bookkeeping stays bounded.
+        if (over-- > 0 || completedQuietly(e.getKey(), now)) {
           applied.remove(e.getKey());
         }
       }

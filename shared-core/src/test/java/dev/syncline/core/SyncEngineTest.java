@@ -273,9 +273,9 @@ class SyncEngineTest {
     Map<String, TestReplica> mesh = TestReplica.mesh(time, AWS, AZURE, GCP);
     dev.syncline.core.RecordKey key = new dev.syncline.core.RecordKey("doc", "hot");
     for (int round = 0; round < 4; round++) {
-      // GIVEN every replica replaces field x with 120 KiB of its own, before any of them hears of the others
+      // GIVEN every replica replaces field x with 116 KiB of its own, before any of them hears of the others
       for (TestReplica r : mesh.values()) {
-        String value = (r.id.substring(0, 3) + round).repeat(30 * 1024);
+        String value = (r.id.substring(0, 3) + round).repeat(29 * 1024);
         assertThat(r.engine.applyIntent(intent(r.id + "-" + round, "doc/hot",
             "[{\"op\":\"set\",\"field\":\"x\",\"value\":\"" + value + "\"}]")))
             .as("round %d on %s", round, r.id)
@@ -292,6 +292,47 @@ class SyncEngineTest {
       assertThat(stored).allSatisfy(b -> assertThat(b).isEqualTo(stored.get(0)));
       assertThat(view(mesh.get(AWS), "doc", "hot")).contains("\"conflicts\"");
     }
+  }
+
+  @Test
+  void threeLargestConcurrentWrites_plusTheMostBookkeeping_fitTheSmallestStore_soEveryPeerTakesTheMerge() {
+    // GIVEN three replicas whose record remembers 128 intents of each kind (local, from peers)
+    Map<String, TestReplica> mesh = TestReplica.mesh(time, AWS, AZURE, GCP);
+    dev.syncline.core.RecordKey key = new dev.syncline.core.RecordKey("doc", "big");
+    String incr = "[{\"op\":\"incr\",\"field\":\"n\",\"by\":1}]";
+    for (int i = 0; i < 130; i++) {
+      for (TestReplica r : mesh.values()) {
+        r.engine.applyIntent(intent(r.id + "-n" + i, "doc/big", incr));
+        time.incrementAndGet();
+      }
+    }
+    mesh.values().forEach(r -> r.drain.drainPending(10));
+    // ... and AWS owes its peers 130 more intents (so each outbox entry carries 128 keys)
+    for (int i = 0; i < 130; i++) {
+      mesh.get(AWS).engine.applyIntent(intent("aws-m" + i, "doc/big", incr));
+      time.incrementAndGet();
+    }
+    // WHEN each replica, concurrently, writes the largest value its limit lets it
+    for (TestReplica r : mesh.values()) {
+      int length = Limits.MAX_RECORD_BYTES;
+      while (!(r.engine.applyIntent(intent(r.id + "-big" + length, "doc/big",
+          "[{\"op\":\"set\",\"field\":\"f\",\"value\":\"" + r.id.substring(1, 2).repeat(length) + "\"}]")) instanceof ApplyOutcome.Applied)) {
+        length -= 200;
+      }
+      time.incrementAndGet();
+    }
+    // ... and the others' writes reach AWS, whose store (sized as DynamoDB) holds at most MAX_STORED_BYTES
+    mesh.get(AZURE).drain.drainPending(10);
+    mesh.get(GCP).drain.drainPending(10);
+    // THEN AWS took both merges: nothing is left owing, and AWS holds all three siblings
+    for (String peer : List.of(AZURE, GCP)) {
+      assertThat(mesh.get(peer).records.load(key).orElseThrow().record().outbox()).as("%s still owes", peer).isEmpty();
+    }
+    assertThat(mesh.get(AWS).records.storedBytes(key)).isLessThanOrEqualTo(Limits.MAX_STORED_BYTES);
+    mesh.get(AWS).drain.drainPending(10);
+    List<String> views = mesh.values().stream().map(r -> view(r, "doc", "big")).toList();
+    assertThat(views).allSatisfy(v -> assertThat(v).isEqualTo(views.get(0)));
+    assertThat(views.get(0)).contains("\"conflicts\"");
   }
 
   /** Stands for the process dying: an Error, so no cleanup code in the engine runs. */

@@ -1,5 +1,6 @@
 package dev.syncline.aws.dynamodb;
 
+import dev.syncline.core.Limits;
 import dev.syncline.core.RecordKey;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.event.StoredRecordCodec;
@@ -42,8 +43,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  */
 public final class DynamoDbRecordStore implements RecordStore {
 
-  /** DynamoDB's item limit, 400 KB, less room for attribute names and numbers. */
-  static final int MAX_ITEM_BYTES = 400 * 1024 - 1024;
+  /** DynamoDB's item limit, 400 KB, less room for attribute names and numbers: the core's budget. */
+  static final int MAX_ITEM_BYTES = Limits.MAX_STORED_BYTES;
 
   private final DynamoDbTable<RecordItem> table;
 

@@ -34,6 +34,14 @@ public record Counter(SortedMap<String, Contribution> contributions, SortedMap<S
   /** A running sum is at most this many bits plus a sign. */
   public static final int SUM_BITS = 127;
 
+  /**
+   * The widest running sum a change from a peer may carry: 116 bits plus a sign. An honest
+   * replica's sum is at most {@link Dot#MAX_PEER_COUNTER} increments of at most 2^63 each, 2^115;
+   * the headroom above that up to {@value #SUM_BITS} bits is what keeps a forged sum from using up
+   * the sums this replica needs for its own increments (DESIGN 5.8).
+   */
+  public static final int MAX_PEER_SUM_BITS = 116;
+
   private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
   private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
@@ -109,6 +117,21 @@ public record Counter(SortedMap<String, Contribution> contributions, SortedMap<S
     return v.compareTo(LONG_MIN) < 0 ? LONG_MIN.subtract(v) : BigInteger.ZERO;
   }
 
+  /** True if every running sum, contributed or reset, fits {@value #MAX_PEER_SUM_BITS} bits. */
+  public boolean plausibleFromPeer() {
+    for (Contribution c : contributions.values()) {
+      if (c.sum().bitLength() > MAX_PEER_SUM_BITS) {
+        return false;
+      }
+    }
+    for (Contribution c : resets.values()) {
+      if (c.sum().bitLength() > MAX_PEER_SUM_BITS) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Delta that resets everything this state has observed. */
   public Counter reset() {
     return new Counter(contributions, newest(resets, contributions));
@@ -118,11 +141,21 @@ public record Counter(SortedMap<String, Contribution> contributions, SortedMap<S
    * The counter's value: every observed increment exactly once, less what was reset. A replica
    * never takes it out of the signed 64-bit range by its own increments; increments made
    * concurrently on several replicas can, and the value is then still exact.
+   *
+   * <p>A replica counts only if its contribution is newer than the reset's watermark for it. A
+   * state can hold a watermark ahead of the contribution it holds (a change carried the reset but
+   * not the newer increments the resetter had seen); everything held of that replica was then
+   * reset, so it counts 0 rather than a negative amount that no replica ever showed.
    */
   public BigInteger value() {
     BigInteger total = BigInteger.ZERO;
     for (Map.Entry<String, Contribution> e : contributions.entrySet()) {
-      total = total.add(e.getValue().sum()).subtract(watermark(e.getKey(), Contribution::sum, BigInteger.ZERO));
+      Contribution reset = resets.get(e.getKey());
+      if (reset == null) {
+        total = total.add(e.getValue().sum());
+      } else if (e.getValue().counter() > reset.counter()) {
+        total = total.add(e.getValue().sum()).subtract(reset.sum());
+      }
     }
     return total;
   }

@@ -1,5 +1,6 @@
 package dev.syncline.core.memory;
 
+import dev.syncline.core.Limits;
 import dev.syncline.core.RecordKey;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.event.StoredRecordCodec;
@@ -15,7 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A {@link RecordStore} in memory. Records are kept encoded, as a real store keeps them, so that
  * every test through it also exercises the codec: each version written is encoded, and decoded
- * on its first load (later loads of the same version share that immutable decoded record).
+ * on its first load (later loads of the same version share that immutable decoded record). Like
+ * the smallest cloud's store, it refuses a record over {@link Limits#MAX_STORED_BYTES} with {@code
+ * TOO_LARGE}.
  */
 public final class InMemoryRecordStore implements RecordStore {
 
@@ -56,6 +59,11 @@ public final class InMemoryRecordStore implements RecordStore {
   @Override
   public long write(RecordKey key, StoredRecord record, long expectedVersion) {
     byte[] bytes = StoredRecordCodec.encode(record);
+    if (bytes.length + key.subject().length() > Limits.MAX_STORED_BYTES) {
+      // As the smallest cloud's store (DynamoDB) would.
+      throw SynclineException.tooLarge("record " + key + " would take " + bytes.length + " bytes; a store holds at most "
+          + Limits.MAX_STORED_BYTES);
+    }
     long next = expectedVersion + 1;
     Row written = new Row(bytes, next, !record.outbox().isEmpty(), record.nextDueMillis());
     boolean[] won = new boolean[1];

@@ -410,6 +410,30 @@ class IngressHandlerTest {
   }
 
   @Test
+  void post_refusesACounterSumNoReplicaCouldReach_andTheCounterStillCountsAfterIt() {
+    // GIVEN a signed change giving this replica's own counter a running sum of 2^127 - 1 (dot 1, a
+    // plausible counter), which once merged would leave it no room for another increment
+    String own = "gcp-us-east4";
+    String forged = "{\"format\":\"syncline-delta/2\",\"context\":{\"" + own + "\":[[1,1]]},\"fields\":[{\"name\":\"logins\","
+        + "\"type\":\"counter\",\"contributions\":[{\"replica\":\"" + own + "\",\"counter\":1,\"sum\":"
+        + java.math.BigInteger.TWO.pow(127).subtract(java.math.BigInteger.ONE) + ",\"hlc\":[" + IngressFixture.START_MILLIS
+        + ",0]}],\"resets\":[]}]}";
+    // WHEN it is posted THEN it is malformed and nothing is merged
+    JsonNode problem = assertProblem(replica.handler.handle(rawChange("c-sum", "user/42", forged)), 400);
+    assertThat(problem.get("detail").asText()).contains("116 bits");
+    assertThat(replica.records.keys()).isEmpty();
+    // AND the counter takes an increment, a reset and another increment
+    List<String> ops = List.of("{\"op\":\"incr\",\"field\":\"logins\",\"by\":1}", "{\"op\":\"unset\",\"field\":\"logins\"}",
+        "{\"op\":\"incr\",\"field\":\"logins\",\"by\":1}");
+    for (int i = 0; i < ops.size(); i++) {
+      CloudEvent write = intent("sum-" + i, "user/42", "{\"ops\":[" + ops.get(i) + "]}");
+      assertThat(replica.handler.handle(replica.structured(write)).status()).isEqualTo(200);
+    }
+    JsonNode view = json(replica.handler.handle(replica.get("/records/user/42")));
+    assertThat(view.get("fields").get("logins").asLong()).isEqualTo(1);
+  }
+
+  @Test
   void post_refusesADeltaWhoseFieldHoldsADotItsContextLacks() {
     String orphan = registerDelta("syncline-delta/2", "{}", 1, IngressFixture.START_MILLIS, 0);
 

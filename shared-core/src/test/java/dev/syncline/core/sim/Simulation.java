@@ -94,7 +94,7 @@ final class Simulation {
 
   /** The largest outbox entry and stored record any run may produce, encoded. */
   static final int ENTRY_BOUND = 16 * 1024;
-  static final int RECORD_BOUND = IDS.length * Limits.MAX_RECORD_BYTES + 64 * 1024;
+  static final int RECORD_BOUND = Limits.MAX_STORED_BYTES;
 
   /** What kind of run a seed makes. */
   enum Kind {
@@ -899,13 +899,18 @@ final class Simulation {
       Map<String, String> headers = new LinkedHashMap<>(signedBinary.headers());
       headers.putAll(binary.headers());
       expectStatus(third, new HttpRequest("POST", "/events", headers, binary.body()), 415, "binary mode");
-      // (3) a change stamped at the end of time and one naming a dot past the peer bound, signed right
+      // (3) a change stamped at the end of time, one naming a dot past the peer bound and one with a
+      // counter sum past the peer bound, signed right
       String subject = change.getSubject();
       for (String delta : List.of(
           "{\"format\":\"" + DeltaCodec.FORMAT + "\",\"context\":{\"" + captured.from() + "\":[[1,1]]},\"fields\":[{\"name\":\"email\","
               + "\"type\":\"register\",\"siblings\":[{\"dot\":[\"" + captured.from() + "\",1],\"hlc\":[" + Hlc.MAX_WALL + ",2147483647],"
               + "\"value\":\"x\"}]}]}",
-          "{\"format\":\"" + DeltaCodec.FORMAT + "\",\"context\":{\"" + third + "\":[[1," + ((1L << 52) + 1) + "]]},\"fields\":[]}")) {
+          "{\"format\":\"" + DeltaCodec.FORMAT + "\",\"context\":{\"" + third + "\":[[1," + ((1L << 52) + 1) + "]]},\"fields\":[]}",
+          // a running sum no replica's increments add up to, for the receiver's own counter
+          "{\"format\":\"" + DeltaCodec.FORMAT + "\",\"context\":{\"" + third + "\":[[1,1]]},\"fields\":[{\"name\":\"balance\","
+              + "\"type\":\"counter\",\"contributions\":[{\"replica\":\"" + third + "\",\"counter\":1,\"sum\":"
+              + BigInteger.TWO.pow(127).subtract(BigInteger.ONE) + ",\"hlc\":[" + now + ",0]}],\"resets\":[]}]}")) {
         String id = "forged-" + stats.attacks + "-" + delta.length();
         byte[] body = ("{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"/syncline/replicas/" + captured.from()
             + "\",\"type\":\"" + ChangeEvents.TYPE + "\",\"subject\":\"" + subject + "\",\"datacontenttype\":\"application/json\","
@@ -1013,6 +1018,7 @@ final class Simulation {
   /** Identical states and view bytes at every node in {@code at}. */
   private void converged(RecordKey key, Iterable<Node> at) {
     byte[] reference = null;
+    byte[] referenceView = null;
     String referenceNode = null;
     for (Node n : at) {
       RecordState state = stateAt(n, key);
@@ -1020,11 +1026,15 @@ final class Simulation {
       byte[] view = ViewCodec.encode(state.view(key));
       if (reference == null) {
         reference = bytes;
+        referenceView = view;
         referenceNode = n.id;
       } else if (!Arrays.equals(reference, bytes)) {
         throw new AssertionError("diverged on " + key + ": " + referenceNode + " holds "
             + new String(reference, StandardCharsets.UTF_8) + " but " + n.id + " holds " + new String(bytes, StandardCharsets.UTF_8)
             + " (view " + new String(view, StandardCharsets.UTF_8) + ")");
+      } else if (!Arrays.equals(referenceView, view)) {
+        throw new AssertionError("equal states, different views of " + key + ": " + referenceNode + " shows "
+            + new String(referenceView, StandardCharsets.UTF_8) + " but " + n.id + " shows " + new String(view, StandardCharsets.UTF_8));
       }
     }
   }
