@@ -14,6 +14,8 @@ import dev.syncline.core.port.DedupeStore;
 import dev.syncline.core.port.Metrics;
 import dev.syncline.core.port.Peer;
 import dev.syncline.core.port.RecordStore;
+import dev.syncline.core.repair.AntiEntropy;
+import dev.syncline.core.repair.DeadLetterReplay;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,11 +44,14 @@ public final class Replica {
   public final IngressHandler ingress;
   /** The scheduled (and immediate) forwarding. */
   public final OutboxDrain drain;
+  /** The scheduled comparison with every peer, and the repair of what differs. */
+  public final AntiEntropy antiEntropy;
 
-  private Replica(IntentDelivery intents, IngressHandler ingress, OutboxDrain drain) {
+  private Replica(IntentDelivery intents, IngressHandler ingress, OutboxDrain drain, AntiEntropy antiEntropy) {
     this.intents = intents;
     this.ingress = ingress;
     this.drain = drain;
+    this.antiEntropy = antiEntropy;
   }
 
   /** Starts wiring the replica {@code replicaId}; see {@link Builder}. */
@@ -74,6 +79,7 @@ public final class Replica {
     private HttpPeerClient.Transport transport;
     private Executor sends = SENDS;
     private RandomGenerator jitter = new SplittableRandom();
+    private AntiEntropy.Settings antiEntropy = AntiEntropy.Settings.standard();
 
     private Builder(String replicaId) {
       this.replicaId = replicaId;
@@ -154,6 +160,12 @@ public final class Replica {
       return this;
     }
 
+    /** How anti-entropy paces itself; default {@link AntiEntropy.Settings#standard()}. */
+    public Builder antiEntropy(AntiEntropy.Settings settings) {
+      this.antiEntropy = settings;
+      return this;
+    }
+
     /** The randomness of the outbox's backoff jitter; the simulator seeds it. */
     public Builder jitter(RandomGenerator jitter) {
       this.jitter = jitter;
@@ -195,7 +207,12 @@ public final class Replica {
       OutboxDrain drain = new OutboxDrain(
           replicaId, peers, records, client, deadLetters, clock, metrics,
           retry, Duration.ofDays(7), jitter, sends);
-      return new Replica(new IntentDelivery(engine, drain, deadLetters, metrics), new IngressHandler(engine, verifier), drain);
+      AntiEntropy repair = new AntiEntropy(engine, records, client, clock, metrics, antiEntropy, sends);
+      IngressHandler ingress = IngressHandler.builder(engine, verifier)
+          .antiEntropy(repair)
+          .deadLetters(new DeadLetterReplay(engine, drain, deadLetters, client, metrics))
+          .build();
+      return new Replica(new IntentDelivery(engine, drain, deadLetters, metrics), ingress, drain, repair);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.syncline.core;
 
+import dev.syncline.core.repair.AntiEntropy;
 import dev.syncline.core.outbox.Backoff;
 import dev.syncline.core.port.Peer;
 import java.net.URI;
@@ -103,6 +104,35 @@ public final class Settings {
     } catch (IllegalArgumentException e) {
       throw SynclineException.configuration(
           "SYNCLINE_OUTBOX_RETRY_BASE and SYNCLINE_OUTBOX_RETRY_CAP need 0 < base <= cap, got " + base + " and " + cap);
+    }
+  }
+
+  /**
+   * How anti-entropy paces itself: {@code SYNCLINE_ANTI_ENTROPY_PERIOD} (ISO-8601, how often the
+   * scheduled round runs, which picks each round's window of buckets; default PT1M) and {@code
+   * SYNCLINE_ANTI_ENTROPY_REPAIRS} (records repaired per peer per round; default 100). The rest is
+   * {@link AntiEntropy.Settings#standard()}.
+   */
+  public static AntiEntropy.Settings antiEntropy(Map<String, String> env) {
+    AntiEntropy.Settings standard = AntiEntropy.Settings.standard();
+    Duration period = duration(env, "SYNCLINE_ANTI_ENTROPY_PERIOD", standard.roundPeriod());
+    int repairs = standard.repairsPerRound();
+    Optional<String> v = optional(env, "SYNCLINE_ANTI_ENTROPY_REPAIRS");
+    if (v.isPresent()) {
+      try {
+        repairs = Integer.parseInt(v.get());
+      } catch (NumberFormatException e) {
+        repairs = -1;
+      }
+      if (repairs < 1 || repairs > 10_000) {
+        throw SynclineException.configuration("SYNCLINE_ANTI_ENTROPY_REPAIRS must be a whole number from 1 to 10000, got " + v.get());
+      }
+    }
+    try {
+      return new AntiEntropy.Settings(standard.bucketsPerRound(), repairs, period, standard.maxAnswerPairs(),
+          standard.readRepairTimeout());
+    } catch (IllegalArgumentException e) {
+      throw SynclineException.configuration("SYNCLINE_ANTI_ENTROPY_PERIOD must be positive, got " + period);
     }
   }
 

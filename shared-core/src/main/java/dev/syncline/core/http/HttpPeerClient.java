@@ -47,8 +47,11 @@ public final class HttpPeerClient implements PeerClient {
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
-  /** At most this much of an error answer is read, for its problem title. */
-  static final int MAX_ANSWER_BYTES = 8 * 1024;
+  /**
+   * At most this much of an answer is read: a change's answer is a few hundred bytes, a peer's
+   * record state for anti-entropy at most a stored record (399 KiB) in JSON.
+   */
+  public static final int MAX_ANSWER_BYTES = 1024 * 1024;
   private static final int MAX_REASON = 200;
   private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
 
@@ -188,20 +191,8 @@ public final class HttpPeerClient implements PeerClient {
    */
   @Override
   public Delivery deliver(Peer peer, CloudEvent change) {
-    URI target = eventsUrl(requirePermitted(peer, plainHttpToLoopback));
-    String secret = signingSecrets.get(peer.replica());
-    if (secret == null) {
-      throw new IllegalArgumentException("peer " + peer.replica() + " has no signing secret (its inbound secret)");
-    }
-    HttpMessage message = ChangeEvents.toStructured(change);
-    long seconds = Math.floorDiv(clock.millis(), 1000L);
-    Map<String, String> headers = new LinkedHashMap<>(message.headers());
-    headers.put(WebhookSignature.ID_HEADER, change.getId());
-    headers.put(WebhookSignature.TIMESTAMP_HEADER, Long.toString(seconds));
-    headers.put(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secret, change.getId(), seconds, message.body()));
-    HttpRequest request = new HttpRequest("POST", target.getRawPath(), headers, message.body());
     try {
-      HttpResponse response = transport.send(target, request, requestTimeout);
+      HttpResponse response = sendChange(peer, change);
       int status = response.status();
       if (status >= 200 && status < 300) {
         return new Delivery.Delivered();
@@ -217,6 +208,60 @@ public final class HttpPeerClient implements PeerClient {
     }
   }
 
+  /**
+   * Posts one change, signed, and returns the peer's answer as it is (a dead-letter replay reports
+   * whether it was applied or a duplicate).
+   *
+   * @throws IOException for any network failure or timeout
+   * @throws IllegalArgumentException if the peer's URL is not permitted or it has no signing secret
+   */
+  public HttpResponse sendChange(Peer peer, CloudEvent change) throws IOException {
+    URI target = eventsUrl(requirePermitted(peer, plainHttpToLoopback));
+    String secret = signingSecrets.get(peer.replica());
+    if (secret == null) {
+      throw new IllegalArgumentException("peer " + peer.replica() + " has no signing secret (its inbound secret)");
+    }
+    HttpMessage message = ChangeEvents.toStructured(change);
+    long seconds = Math.floorDiv(clock.millis(), 1000L);
+    Map<String, String> headers = new LinkedHashMap<>(message.headers());
+    headers.put(WebhookSignature.ID_HEADER, change.getId());
+    headers.put(WebhookSignature.TIMESTAMP_HEADER, Long.toString(seconds));
+    headers.put(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secret, change.getId(), seconds, message.body()));
+    return transport.send(target, new HttpRequest("POST", target.getRawPath(), headers, message.body()), requestTimeout);
+  }
+
+  /**
+   * Sends one signed request other than a change to a peer's ingress (anti-entropy, read repair):
+   * a {@code POST} signed over its body, a {@code GET} over {@code GET <target>}, with a fresh
+   * {@code webhook-id} and the receiving peer's secret.
+   *
+   * @param target the path and query under the peer's ingress URL, e.g. {@code /anti-entropy/digests}
+   * @return the answer, its body cut to {@value #MAX_ANSWER_BYTES} bytes
+   * @throws IOException for any network failure or timeout
+   * @throws IllegalArgumentException if the peer's URL is not permitted or it has no signing secret
+   */
+  public HttpResponse call(Peer peer, String method, String target, byte[] body) throws IOException {
+    URI ingress = requirePermitted(peer, plainHttpToLoopback);
+    String secret = signingSecrets.get(peer.replica());
+    if (secret == null) {
+      throw new IllegalArgumentException("peer " + peer.replica() + " has no signing secret (its inbound secret)");
+    }
+    String base = ingress.toString();
+    URI url = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + target);
+    String sentTarget = url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+    HttpRequest unsigned = new HttpRequest(method, sentTarget, sentTarget, Map.of(), body);
+    String id = java.util.UUID.randomUUID().toString();
+    long seconds = Math.floorDiv(clock.millis(), 1000L);
+    Map<String, String> headers = new LinkedHashMap<>();
+    if (method.equals("POST")) {
+      headers.put("Content-Type", "application/json");
+    }
+    headers.put(WebhookSignature.ID_HEADER, id);
+    headers.put(WebhookSignature.TIMESTAMP_HEADER, Long.toString(seconds));
+    headers.put(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secret, id, seconds, unsigned.signedPayload()));
+    return transport.send(url, new HttpRequest(method, sentTarget, sentTarget, headers, body), requestTimeout);
+  }
+
   /** The JDK's {@link HttpClient}, HTTP/1.1, no redirects. */
   private static Transport jdkTransport(Builder b) {
     HttpClient.Builder http =
@@ -229,9 +274,12 @@ public final class HttpPeerClient implements PeerClient {
     }
     HttpClient client = http.build();
     return (target, request, timeout) -> {
-      java.net.http.HttpRequest.Builder out = java.net.http.HttpRequest.newBuilder(target)
-          .timeout(timeout)
-          .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(request.body()));
+      java.net.http.HttpRequest.Builder out = java.net.http.HttpRequest.newBuilder(target).timeout(timeout);
+      if (request.method().equals("GET")) {
+        out.GET();
+      } else {
+        out.method(request.method(), java.net.http.HttpRequest.BodyPublishers.ofByteArray(request.body()));
+      }
       request.headers().forEach(out::header);
       try {
         java.net.http.HttpResponse<InputStream> response = client.send(out.build(), BodyHandlers.ofInputStream());

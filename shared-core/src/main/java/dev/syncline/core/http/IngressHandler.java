@@ -11,7 +11,12 @@ import dev.syncline.core.event.IntentParser;
 import dev.syncline.core.event.ViewCodec;
 import dev.syncline.core.event.WriteIntent;
 import dev.syncline.core.http.WebhookVerifier.Verification;
+import dev.syncline.core.port.Peer;
+import dev.syncline.core.repair.AntiEntropy;
+import dev.syncline.core.repair.DeadLetterReplay;
 import io.cloudevents.CloudEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -67,29 +72,84 @@ public final class IngressHandler {
   private static final String RECORDS = "/records/";
   private static final Pattern ORIGIN = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,255}");
   private static final String RETRY_AFTER = "Retry-After";
+  private static final String DEAD_LETTERS = "/admin/dead-letters";
+  private static final String REPLAY = "/admin/dead-letters/replay";
 
   private final SyncEngine engine;
   private final WebhookVerifier verifier;
   private final Semaphore inFlight;
+  private final AntiEntropy antiEntropy;
+  private final DeadLetterReplay deadLetters;
 
   /** A handler allowing {@value #DEFAULT_MAX_IN_FLIGHT} requests in flight. */
   public IngressHandler(SyncEngine engine, WebhookVerifier verifier) {
-    this(engine, verifier, DEFAULT_MAX_IN_FLIGHT);
+    this(builder(engine, verifier));
   }
 
   /**
-   * @param engine the replica's engine
-   * @param verifier checks every request's signature (with the replica's current secrets)
+   * A handler without anti-entropy or dead-letter routes.
+   *
    * @param maxInFlight how many requests this instance handles at once before answering 503
    * @throws IllegalArgumentException if {@code maxInFlight} is not positive
    */
   public IngressHandler(SyncEngine engine, WebhookVerifier verifier, int maxInFlight) {
-    if (engine == null || verifier == null || maxInFlight < 1) {
+    this(builder(engine, verifier).maxInFlight(maxInFlight));
+  }
+
+  private IngressHandler(Builder b) {
+    if (b.engine == null || b.verifier == null || b.maxInFlight < 1) {
       throw new IllegalArgumentException("an engine, a verifier and a positive maxInFlight are required");
     }
-    this.engine = engine;
-    this.verifier = verifier;
-    this.inFlight = new Semaphore(maxInFlight);
+    this.engine = b.engine;
+    this.verifier = b.verifier;
+    this.inFlight = new Semaphore(b.maxInFlight);
+    this.antiEntropy = b.antiEntropy;
+    this.deadLetters = b.deadLetters;
+  }
+
+  /**
+   * Starts a handler for {@code engine}, whose requests {@code verifier} checks (with the
+   * replica's own secrets).
+   */
+  public static Builder builder(SyncEngine engine, WebhookVerifier verifier) {
+    return new Builder(engine, verifier);
+  }
+
+  /** Options of an {@link IngressHandler}. */
+  public static final class Builder {
+    private final SyncEngine engine;
+    private final WebhookVerifier verifier;
+    private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+    private AntiEntropy antiEntropy;
+    private DeadLetterReplay deadLetters;
+
+    private Builder(SyncEngine engine, WebhookVerifier verifier) {
+      this.engine = engine;
+      this.verifier = verifier;
+    }
+
+    /** How many requests this instance handles at once before answering 503; default 64. */
+    public Builder maxInFlight(int maxInFlight) {
+      this.maxInFlight = maxInFlight;
+      return this;
+    }
+
+    /** Serves the anti-entropy routes and read repair; without it they answer 404. */
+    public Builder antiEntropy(AntiEntropy antiEntropy) {
+      this.antiEntropy = antiEntropy;
+      return this;
+    }
+
+    /** Serves the dead-letter routes; without it they answer 404. */
+    public Builder deadLetters(DeadLetterReplay deadLetters) {
+      this.deadLetters = deadLetters;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException if {@code maxInFlight} is not positive */
+    public IngressHandler build() {
+      return new IngressHandler(this);
+    }
   }
 
   /** Answers one request. Never throws. */
@@ -129,6 +189,18 @@ public final class IngressHandler {
     }
     if (path.startsWith(RECORDS) && path.indexOf('/', RECORDS.length()) > 0) {
       return method.equals("GET") ? getRecord(request, path.substring(RECORDS.length())) : methodNotAllowed("GET");
+    }
+    if (antiEntropy != null && path.equals(AntiEntropy.DIGESTS)) {
+      return method.equals("POST") ? postDigests(request) : methodNotAllowed("POST");
+    }
+    if (antiEntropy != null && path.startsWith(AntiEntropy.STATES)) {
+      return method.equals("GET") ? getState(request, path.substring(AntiEntropy.STATES.length())) : methodNotAllowed("GET");
+    }
+    if (deadLetters != null && path.equals(DEAD_LETTERS)) {
+      return method.equals("GET") ? listDeadLetters(request) : methodNotAllowed("GET");
+    }
+    if (deadLetters != null && path.equals(REPLAY)) {
+      return method.equals("POST") ? replay(request) : methodNotAllowed("POST");
     }
     return Problem.of(404, "not-found", "Not found", "no such resource").toResponse();
   }
@@ -198,9 +270,108 @@ public final class IngressHandler {
     } catch (IllegalArgumentException e) {
       return Problem.of(400, "invalid-record-address", "Invalid record address", e.getMessage()).toResponse();
     }
+    if (queryParameters(request.target()).contains("repair=true")) {
+      return repairedRecord(key);
+    }
     return engine.view(key)
         .map(view -> HttpResponse.json(200, ViewCodec.encode(view)))
         .orElseGet(() -> Problem.of(404, "record-not-found", "Record not found", null).toResponse());
+  }
+
+  /**
+   * A read repaired from the peers first: the view with a {@code repair} member naming the peers
+   * that answered in time and those that did not (all of them, if this replica runs no
+   * anti-entropy); 404 if no replica that answered holds the record either.
+   */
+  private HttpResponse repairedRecord(RecordKey key) {
+    AntiEntropy.RepairedRead read = antiEntropy != null
+        ? antiEntropy.readRepair(key)
+        : new AntiEntropy.RepairedRead(engine.view(key), List.of(), engine.config().peers().stream().map(Peer::replica).toList());
+    byte[] repair = Json.write(g -> {
+      g.writeStartObject();
+      g.writeArrayFieldStart("answered");
+      for (String peer : read.answered()) {
+        g.writeString(peer);
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("unanswered");
+      for (String peer : read.unanswered()) {
+        g.writeString(peer);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    });
+    if (read.view().isEmpty()) {
+      return Problem.of(404, "record-not-found", "Record not found",
+          "not here, nor at the peers that answered: " + new String(repair, StandardCharsets.UTF_8)).toResponse();
+    }
+    byte[] view = ViewCodec.encode(read.view().get());
+    // The canonical view, with one more member before its closing brace.
+    byte[] member = ",\"repair\":".getBytes(StandardCharsets.UTF_8);
+    byte[] body = new byte[view.length - 1 + member.length + repair.length + 1];
+    System.arraycopy(view, 0, body, 0, view.length - 1);
+    System.arraycopy(member, 0, body, view.length - 1, member.length);
+    System.arraycopy(repair, 0, body, view.length - 1 + member.length, repair.length);
+    body[body.length - 1] = '}';
+    return HttpResponse.json(200, body);
+  }
+
+  private HttpResponse postDigests(HttpRequest request) {
+    Optional<HttpResponse> refused = tooLargeOrUnsigned(request).or(() -> notJson(request));
+    if (refused.isPresent()) {
+      return refused.get();
+    }
+    return HttpResponse.json(200, antiEntropy.answerDigests(request.body()));
+  }
+
+  private HttpResponse getState(HttpRequest request, String subject) {
+    Optional<HttpResponse> refused = tooLargeOrUnsigned(request);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
+    RecordKey key;
+    try {
+      key = RecordKey.fromSubject(subject);
+    } catch (IllegalArgumentException e) {
+      return Problem.of(400, "invalid-record-address", "Invalid record address", e.getMessage()).toResponse();
+    }
+    return antiEntropy.state(key)
+        .map(state -> HttpResponse.json(200, state))
+        .orElseGet(() -> Problem.of(404, "record-not-found", "Record not found", null).toResponse());
+  }
+
+  private HttpResponse listDeadLetters(HttpRequest request) {
+    Optional<HttpResponse> refused = tooLargeOrUnsigned(request);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
+    return HttpResponse.json(200, deadLetters.list());
+  }
+
+  private HttpResponse replay(HttpRequest request) {
+    Optional<HttpResponse> refused = tooLargeOrUnsigned(request).or(() -> notJson(request));
+    if (refused.isPresent()) {
+      return refused.get();
+    }
+    return deadLetters.replay(request.body())
+        .map(answer -> HttpResponse.json(200, answer))
+        .orElseGet(() -> Problem.of(404, "dead-letter-not-found", "No such dead letter", "no letter has that id or reason")
+            .toResponse());
+  }
+
+  /** The 415 a JSON route gives a body that is not {@code application/json}. */
+  private static Optional<HttpResponse> notJson(HttpRequest request) {
+    String type = request.header("Content-Type").map(IngressHandler::mediaType).orElse("");
+    return type.equals("application/json")
+        ? Optional.empty()
+        : Optional.of(Problem.of(415, "unsupported-media-type", "Unsupported content type", "send application/json")
+            .toResponse());
+  }
+
+  /** The {@code name=value} pairs of a request target's query, as sent. */
+  private static List<String> queryParameters(String target) {
+    int q = target.indexOf('?');
+    return q < 0 ? List.of() : List.of(target.substring(q + 1).split("&"));
   }
 
   private HttpResponse handshake(HttpRequest request) {
@@ -295,6 +466,13 @@ public final class IngressHandler {
 
   /** The route a path falls under, for logs: record ids stay out of them. */
   private static String routeOf(String path) {
-    return path.startsWith(RECORDS) ? "/records/..." : path.equals(EVENTS) ? EVENTS : "(other)";
+    if (path.startsWith(RECORDS)) {
+      return "/records/...";
+    }
+    if (path.startsWith(AntiEntropy.STATES)) {
+      return AntiEntropy.STATES + "...";
+    }
+    return path.equals(EVENTS) || path.equals(AntiEntropy.DIGESTS) || path.equals(DEAD_LETTERS) || path.equals(REPLAY)
+        ? path : "(other)";
   }
 }

@@ -155,6 +155,23 @@ public final class Json {
     }
   }
 
+  /** Writes one document with a generator. */
+  @FunctionalInterface
+  public interface Document {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  /** The bytes of one document written by {@code document} with a {@link #generator}. */
+  public static byte[] write(Document document) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256);
+    try (JsonGenerator g = generator(out)) {
+      document.write(g);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
   /**
    * True if a tree holds a binary floating-point number: the sign that some reader other than
    * this one parsed it, and may have rounded a decimal on the way.

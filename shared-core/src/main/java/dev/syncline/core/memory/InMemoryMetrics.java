@@ -18,6 +18,24 @@ public final class InMemoryMetrics implements Metrics {
   public final AtomicLong outboxDepth = new AtomicLong();
   public final AtomicLong outboxAge = new AtomicLong();
   public final AtomicLong deadLettered = new AtomicLong();
+  public final AtomicLong repaired = new AtomicLong();
+  public final AtomicLong antiEntropyExchanges = new AtomicLong();
+  public final AtomicLong replayed = new AtomicLong();
+
+  @Override
+  public void repaired() {
+    repaired.incrementAndGet();
+  }
+
+  @Override
+  public void antiEntropyExchange() {
+    antiEntropyExchanges.incrementAndGet();
+  }
+
+  @Override
+  public void replayed() {
+    replayed.incrementAndGet();
+  }
   private final List<Long> latencies = new ArrayList<>();
 
   @Override

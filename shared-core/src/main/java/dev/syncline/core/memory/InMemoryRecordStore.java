@@ -4,9 +4,12 @@ import dev.syncline.core.Limits;
 import dev.syncline.core.RecordKey;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.event.StoredRecordCodec;
+import dev.syncline.core.port.BucketPage;
 import dev.syncline.core.port.RecordStore;
 import dev.syncline.core.port.StoredRecord;
 import dev.syncline.core.port.Versioned;
+import dev.syncline.core.repair.RecordDigest;
+import dev.syncline.core.repair.Digest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,13 +30,17 @@ public final class InMemoryRecordStore implements RecordStore {
     final long version;
     final boolean owing;
     final long nextDue;
+    final Digest digest;
+    final int bucket;
     private volatile StoredRecord decoded;
 
-    Row(byte[] bytes, long version, boolean owing, long nextDue) {
+    Row(byte[] bytes, long version, boolean owing, long nextDue, Digest digest, int bucket) {
       this.bytes = bytes;
       this.version = version;
       this.owing = owing;
       this.nextDue = nextDue;
+      this.digest = digest;
+      this.bucket = bucket;
     }
 
     StoredRecord record() {
@@ -65,7 +72,8 @@ public final class InMemoryRecordStore implements RecordStore {
           + Limits.MAX_STORED_BYTES);
     }
     long next = expectedVersion + 1;
-    Row written = new Row(bytes, next, !record.outbox().isEmpty(), record.nextDueMillis());
+    Row written = new Row(bytes, next, !record.outbox().isEmpty(), record.nextDueMillis(),
+        RecordDigest.of(key, StoredRecordCodec.encodeState(record.state())), RecordDigest.bucket(key));
     boolean[] won = new boolean[1];
     rows.compute(
         key,
@@ -95,6 +103,31 @@ public final class InMemoryRecordStore implements RecordStore {
       }
     }
     return out;
+  }
+
+  /**
+   * A bucket's records in subject order; the cursor is the last subject listed. Each record's
+   * digest was computed when it was written, as the cloud stores keep it.
+   */
+  @Override
+  public BucketPage scanBucket(int bucket, String cursor, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive");
+    }
+    java.util.TreeMap<String, BucketPage.Entry> inBucket = new java.util.TreeMap<>();
+    rows.forEach((key, row) -> {
+      if (row.bucket == bucket && (cursor == null || key.subject().compareTo(cursor) > 0)) {
+        inBucket.put(key.subject(), new BucketPage.Entry(key, row.digest));
+      }
+    });
+    List<BucketPage.Entry> page = new ArrayList<>(inBucket.values()).subList(0, Math.min(limit, inBucket.size()));
+    String next = inBucket.size() > limit ? page.get(page.size() - 1).key().subject() : null;
+    return new BucketPage(page, next);
+  }
+
+  /** Forgets a record, as a store that lost it would; for anti-entropy tests. */
+  public void lose(RecordKey key) {
+    rows.remove(key);
   }
 
   /** How many bytes a record takes as stored, 0 if it was never written; for bounds in tests. */

@@ -94,4 +94,19 @@ public final class LogLineMetrics implements Metrics {
   public void deadLettered() {
     emit(Signal.DEAD_LETTERS, 1);
   }
+
+  @Override
+  public void repaired() {
+    emit(Signal.REPAIRED, 1);
+  }
+
+  @Override
+  public void antiEntropyExchange() {
+    emit(Signal.ANTI_ENTROPY_EXCHANGES, 1);
+  }
+
+  @Override
+  public void replayed() {
+    emit(Signal.REPLAYED, 1);
+  }
 }

@@ -22,7 +22,13 @@ public enum Signal {
   /** After a scheduled drain: age of the oldest change still owed ({@code Metrics.outboxAge}). */
   OUTBOX_AGE("OutboxAge", "Milliseconds"),
   /** An intent or change went to the dead-letter sink ({@code Metrics.deadLettered}). */
-  DEAD_LETTERS("DeadLetters", "Count");
+  DEAD_LETTERS("DeadLetters", "Count"),
+  /** Anti-entropy changed a record's state, here or at a peer ({@code Metrics.repaired}). */
+  REPAIRED("Repaired", "Count"),
+  /** Anti-entropy compared buckets with a peer ({@code Metrics.antiEntropyExchange}). */
+  ANTI_ENTROPY_EXCHANGES("AntiEntropyExchanges", "Count"),
+  /** A dead letter was replayed ({@code Metrics.replayed}). */
+  REPLAYED("Replayed", "Count");
 
   private final String metricName;
   private final String unit;

@@ -8,6 +8,7 @@ import dev.syncline.core.crdt.CausalContext;
 import dev.syncline.core.crdt.RecordState;
 import dev.syncline.core.event.ChangeEvents;
 import dev.syncline.core.event.ChangeEvents.HttpMessage;
+import dev.syncline.core.event.ChangeParts;
 import dev.syncline.core.event.DeltaCodec;
 import dev.syncline.core.port.DeadLetter;
 import dev.syncline.core.port.DeadLetterSink;
@@ -226,7 +227,7 @@ public final class OutboxDrain {
       }
       for (CloudEvent part : s.parts()) {
         HttpMessage body = ChangeEvents.toStructured(part);
-        deadLetters.accept(new DeadLetter(DeadLetter.Kind.CHANGE, key.subject(), part.getId(), reason, body.body()));
+        deadLetters.accept(new DeadLetter(DeadLetter.Kind.CHANGE, key.subject(), part.getId(), reason, body.body(), entry.peer()));
       }
       metrics.deadLettered();
       log.warn("change {} for {} dead-lettered: {}", entry.changeId(), entry.peer(), reason);
@@ -249,48 +250,12 @@ public final class OutboxDrain {
   }
 
   /**
-   * The change events that carry what {@code entry} owes: one, or, if that would not fit {@link
-   * Limits#MAX_CHANGE_BYTES}, the owed dots cut in halves until each part fits (a part of one dot
-   * is one value, which a record's size limit keeps small enough). The intent keys ride with
-   * the last part: the part popped when nothing else is left to split.
+   * The change events that carry what {@code entry} owes ({@link ChangeParts}): the record's state
+   * restricted to the owed dots, with the entry's intent keys, in parts that each fit.
    */
   private List<CloudEvent> changes(RecordKey key, OutboxEntry entry, RecordState state) {
-    List<byte[]> parts = new ArrayList<>();
-    java.util.ArrayDeque<CausalContext> todo = new java.util.ArrayDeque<>();
-    todo.push(entry.pending().intersect(state.context()));
-    while (!todo.isEmpty()) {
-      CausalContext part = todo.pop();
-      RecordState delta = state.restrict(part);
-      boolean last = todo.isEmpty();
-      byte[] data = DeltaCodec.encode(delta, last ? entry.intents() : java.util.Collections.emptySortedMap());
-      Optional<CausalContext[]> halves = fits(key, entry, data) ? Optional.empty() : part.halves();
-      if (halves.isPresent()) {
-        todo.push(halves.get()[1]);
-        todo.push(halves.get()[0]);
-      } else {
-        parts.add(data);
-      }
-    }
-    List<CloudEvent> out = new ArrayList<>(parts.size());
-    for (int i = 0; i < parts.size(); i++) {
-      String id = parts.size() == 1 ? entry.changeId() : entry.changeId() + "#" + (i + 1) + "/" + parts.size();
-      out.add(ChangeEvents.build(replicaId, key, id, entry.firstPendingMillis(), parts.get(i), entry.traceparent()));
-    }
-    return out;
-  }
-
-  /**
-   * True if a change carrying {@code data} fits {@link Limits#MAX_CHANGE_BYTES} as sent: measured
-   * on the structured body, with the longest part id, for data in the upper half of the limit
-   * (below it, the attributes, a few hundred bytes, cannot make up the rest).
-   */
-  private boolean fits(RecordKey key, OutboxEntry entry, byte[] data) {
-    if (data.length <= Limits.MAX_CHANGE_BYTES / 2) {
-      return true;
-    }
-    String longestId = entry.changeId() + "#" + Integer.MAX_VALUE + "/" + Integer.MAX_VALUE;
-    CloudEvent probe = ChangeEvents.build(replicaId, key, longestId, entry.firstPendingMillis(), data, entry.traceparent());
-    return ChangeEvents.toStructured(probe).body().length <= Limits.MAX_CHANGE_BYTES;
+    return ChangeParts.of(replicaId, key, entry.changeId(), entry.firstPendingMillis(), state, entry.pending(),
+        entry.intents(), entry.traceparent());
   }
 
   /** How long the oldest of {@code entries} has been pending at {@code nowMillis}; 0 if none. */

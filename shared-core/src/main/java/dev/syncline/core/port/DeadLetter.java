@@ -8,14 +8,21 @@ package dev.syncline.core.port;
  * @param subject the record it addresses ({@code entity/id}), or null if unknown
  * @param eventId the CloudEvent id, or null if unknown
  * @param reason why it was given up, without payload
- * @param payload the original bytes, for replay
+ * @param payload the original bytes, for replay: the intent's as received, or the change's
+ *     structured-mode body
+ * @param peer for a change, the peer it was meant for; null for an intent
  */
-public record DeadLetter(Kind kind, String subject, String eventId, String reason, byte[] payload) {
+public record DeadLetter(Kind kind, String subject, String eventId, String reason, byte[] payload, String peer) {
 
   public enum Kind {
     /** A write intent that is malformed or violates the schema. */
     INTENT,
     /** An outbox entry that exceeded its max age or was refused by the peer. */
     CHANGE
+  }
+
+  /** A dead letter meant for no peer: an intent. */
+  public DeadLetter(Kind kind, String subject, String eventId, String reason, byte[] payload) {
+    this(kind, subject, eventId, reason, payload, null);
   }
 }

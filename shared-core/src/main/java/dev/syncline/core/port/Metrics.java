@@ -42,6 +42,18 @@ public interface Metrics {
   /** An intent or change went to the dead-letter sink. */
   void deadLettered();
 
+  /**
+   * Anti-entropy changed a record's state: a peer's state pulled and merged here, or this
+   * replica's state pushed to a peer that lacked part of it.
+   */
+  default void repaired() {}
+
+  /** Anti-entropy compared this replica's buckets with one peer (one round, one peer). */
+  default void antiEntropyExchange() {}
+
+  /** A dead letter was replayed, whatever came of it. */
+  default void replayed() {}
+
   Metrics NONE =
       new Metrics() {
         @Override

@@ -42,4 +42,19 @@ public interface RecordStore {
    * that owes anything.
    */
   List<RecordKey> withDueOutbox(long nowMillis, int limit);
+
+  /**
+   * One page of the records in anti-entropy bucket {@code bucket} ({@code RecordDigest.bucket}),
+   * each with the digest of its state ({@code RecordDigest.of}), which the store keeps beside the
+   * record, written in the same write, so that a scan reads no state. Complete: the pages of a
+   * bucket, followed from {@code cursor} null to the last, list every record of the bucket whose
+   * state is not empty exactly once (records with an empty state may be listed with the zero
+   * digest), in any order. Resumable: a page's cursor continues after it, whatever was written
+   * since. Bounded: at most {@code limit} entries per page (a page may hold fewer, even none, and
+   * still not be the last).
+   *
+   * @param cursor null for the first page, else the cursor of the page before
+   * @throws dev.syncline.core.SynclineException UNAVAILABLE if the store cannot be reached
+   */
+  BucketPage scanBucket(int bucket, String cursor, int limit);
 }

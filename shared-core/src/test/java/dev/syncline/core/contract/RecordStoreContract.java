@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.syncline.core.RecordKey;
 import dev.syncline.core.SynclineException;
+import dev.syncline.core.port.BucketPage;
 import dev.syncline.core.port.RecordStore;
 import dev.syncline.core.port.StoredRecord;
 import dev.syncline.core.port.Versioned;
+import dev.syncline.core.repair.Digest;
+import dev.syncline.core.repair.RecordDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -183,5 +186,119 @@ public abstract class RecordStoreContract {
     assertThat(Map.of(key, store.load(key).orElseThrow().record(), other, store.load(other).orElseThrow().record()))
         .containsEntry(key, a)
         .containsEntry(other, b);
+  }
+
+  // ---- anti-entropy's bucket scan ---------------------------------------------------------------
+
+  /** {@code n} keys that all fall into anti-entropy bucket {@code bucket}. */
+  protected static List<RecordKey> keysInBucket(int bucket, int n, String prefix) {
+    List<RecordKey> out = new ArrayList<>();
+    for (int i = 0; out.size() < n; i++) {
+      RecordKey k = new RecordKey("user", prefix + "-" + i);
+      if (RecordDigest.bucket(k) == bucket) {
+        out.add(k);
+      }
+    }
+    return out;
+  }
+
+  /** Every entry of a bucket, page by page, checking each page's bound. */
+  private static List<BucketPage.Entry> scanAll(RecordStore store, int bucket, int limit) {
+    List<BucketPage.Entry> all = new ArrayList<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      BucketPage page = store.scanBucket(bucket, cursor, limit);
+      assertThat(page.entries()).as("page %d of bucket %d", pages, bucket).hasSizeLessThanOrEqualTo(limit);
+      all.addAll(page.entries());
+      cursor = page.cursor();
+      assertThat(++pages).as("pages of bucket %d", bucket).isLessThan(1_000);
+    } while (cursor != null);
+    return all;
+  }
+
+  private static Map<RecordKey, Digest> nonZero(List<BucketPage.Entry> entries) {
+    Map<RecordKey, Digest> out = new java.util.HashMap<>();
+    for (BucketPage.Entry e : entries) {
+      if (!e.digest().isZero()) {
+        assertThat(out.put(e.key(), e.digest())).as("%s listed twice", e.key()).isNull();
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void scanBucket_listsEveryRecordOfItsBucketOnce_withTheDigestOfItsState_inBoundedPages() {
+    RecordStore store = newStore();
+    List<RecordKey> mine = keysInBucket(517, 7, "scan");
+    List<RecordKey> elsewhere = keysInBucket(518, 2, "scan");
+    Map<RecordKey, Digest> expected = new java.util.HashMap<>();
+    for (RecordKey k : mine) {
+      StoredRecord r = Samples.storedRecord("aws-us-east-1", k.id() + "@x", List.of("gcp-us-east4"));
+      store.write(k, r, 0);
+      expected.put(k, RecordDigest.of(k, r.state()));
+    }
+    for (RecordKey k : elsewhere) {
+      store.write(k, Samples.storedRecord("aws-us-east-1", "o@x", List.of()), 0);
+    }
+
+    assertThat(nonZero(scanAll(store, 517, 3))).isEqualTo(expected);
+    assertThat(nonZero(scanAll(store, 517, 500))).isEqualTo(expected);
+    assertThat(nonZero(scanAll(store, 518, 1)).keySet()).containsExactlyInAnyOrderElementsOf(elsewhere);
+    assertThat(nonZero(scanAll(store, 519, 10))).isEmpty();
+  }
+
+  @Test
+  void scanBucket_resumesFromACursor_whateverWasWrittenSince() {
+    RecordStore store = newStore();
+    List<RecordKey> keys = keysInBucket(3, 6, "resume");
+    for (RecordKey k : keys) {
+      store.write(k, Samples.storedRecord("aws-us-east-1", "a@x", List.of()), 0);
+    }
+    BucketPage first = store.scanBucket(3, null, 2);
+    // WHEN, between two pages, a record is rewritten and another is added to the bucket
+    RecordKey changed = keys.get(5);
+    StoredRecord newer = Samples.storedRecord("gcp-us-east4", "b@x", List.of());
+    store.write(changed, newer, 1);
+    RecordKey added = keysInBucket(3, 7, "resume").get(6);
+    store.write(added, Samples.storedRecord("aws-us-east-1", "c@x", List.of()), 0);
+    List<BucketPage.Entry> rest = new ArrayList<>(first.entries());
+    String cursor = first.cursor();
+    while (cursor != null) {
+      BucketPage page = store.scanBucket(3, cursor, 2);
+      rest.addAll(page.entries());
+      cursor = page.cursor();
+    }
+    // THEN every record there throughout is listed (the rewritten one with either digest), none twice
+    Map<RecordKey, Digest> seen = nonZero(rest);
+    assertThat(seen.keySet()).containsAll(keys);
+    assertThat(seen.get(changed)).isIn(
+        RecordDigest.of(changed, Samples.storedRecord("aws-us-east-1", "a@x", List.of()).state()),
+        RecordDigest.of(changed, newer.state()));
+  }
+
+  @Test
+  void scanBucket_showsTheNewDigest_afterAStateChange_andTheSameAfterAnOutboxOnlyWrite() {
+    RecordStore store = newStore();
+    RecordKey k = keysInBucket(1000, 1, "digest").get(0);
+    StoredRecord first = Samples.storedRecord("aws-us-east-1", "a@x", List.of("gcp-us-east4"));
+    store.write(k, first, 0);
+    StoredRecord cleared = first.withOutbox(new java.util.TreeMap<>());
+    store.write(k, cleared, 1);
+    assertThat(nonZero(scanAll(store, 1000, 10))).containsExactly(Map.entry(k, RecordDigest.of(k, first.state())));
+
+    StoredRecord second = Samples.storedRecord("aws-us-east-1", "b@x", List.of());
+    store.write(k, second, 2);
+
+    assertThat(nonZero(scanAll(store, 1000, 10))).containsExactly(Map.entry(k, RecordDigest.of(k, second.state())));
+  }
+
+  @Test
+  void scanBucket_givesARecordWithAnEmptyStateTheZeroDigest_orLeavesItOut() {
+    RecordStore store = newStore();
+    RecordKey k = keysInBucket(77, 1, "empty").get(0);
+    store.write(k, StoredRecord.EMPTY, 0);
+
+    assertThat(scanAll(store, 77, 10)).allSatisfy(e -> assertThat(e.digest()).isEqualTo(Digest.ZERO));
   }
 }

@@ -558,6 +558,11 @@ class IngressHandlerTest {
     public List<RecordKey> withDueOutbox(long nowMillis, int limit) {
       return inner.withDueOutbox(nowMillis, limit);
     }
+
+    @Override
+    public dev.syncline.core.port.BucketPage scanBucket(int bucket, String cursor, int limit) {
+      return inner.scanBucket(bucket, cursor, limit);
+    }
   }
 
   @Test
@@ -609,6 +614,11 @@ class IngressHandlerTest {
 
       @Override
       public List<RecordKey> withDueOutbox(long nowMillis, int limit) {
+        throw failure;
+      }
+
+      @Override
+      public dev.syncline.core.port.BucketPage scanBucket(int bucket, String cursor, int limit) {
         throw failure;
       }
     };

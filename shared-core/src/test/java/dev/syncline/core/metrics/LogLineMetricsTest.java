@@ -24,7 +24,7 @@ class LogLineMetricsTest {
     assertThat(Arrays.stream(Signal.values()).map(s -> s.metricName() + "/" + s.unit())).containsExactly(
         "IntentsApplied/Count", "Duplicates/Count", "Conflicts/Count", "ChangesMerged/Count",
         "ReplicationLag/Milliseconds", "ClockSkews/Count", "OutboxPending/Count", "OutboxAge/Milliseconds",
-        "DeadLetters/Count");
+        "DeadLetters/Count", "Repaired/Count", "AntiEntropyExchanges/Count", "Replayed/Count");
   }
 
   @Test
@@ -37,6 +37,9 @@ class LogLineMetricsTest {
     metrics.outboxDepth(12);
     metrics.outboxAge(61_000);
     metrics.deadLettered();
+    metrics.repaired();
+    metrics.antiEntropyExchange();
+    metrics.replayed();
 
     assertThat(lines).containsExactly(
         "aws-us-east-1 IntentsApplied 1 Count @1764158400000",
@@ -45,7 +48,10 @@ class LogLineMetricsTest {
         "aws-us-east-1 ClockSkews 1 Count @1764158400000",
         "aws-us-east-1 OutboxPending 12 Count @1764158400005",
         "aws-us-east-1 OutboxAge 61000 Milliseconds @1764158400005",
-        "aws-us-east-1 DeadLetters 1 Count @1764158400005");
+        "aws-us-east-1 DeadLetters 1 Count @1764158400005",
+        "aws-us-east-1 Repaired 1 Count @1764158400005",
+        "aws-us-east-1 AntiEntropyExchanges 1 Count @1764158400005",
+        "aws-us-east-1 Replayed 1 Count @1764158400005");
   }
 
   @Test

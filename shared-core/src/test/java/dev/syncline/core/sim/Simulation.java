@@ -964,6 +964,11 @@ final class Simulation {
     public List<RecordKey> withDueOutbox(long nowMillis, int limit) {
       return node.records.withDueOutbox(nowMillis, limit);
     }
+
+    @Override
+    public dev.syncline.core.port.BucketPage scanBucket(int bucket, String cursor, int limit) {
+      return node.records.scanBucket(bucket, cursor, limit);
+    }
   }
 
   private void measure(Node node, RecordKey key, StoredRecord record) {

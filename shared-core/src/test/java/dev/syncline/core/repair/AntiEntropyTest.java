@@ -1,0 +1,166 @@
+package dev.syncline.core.repair;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.syncline.core.RecordKey;
+import dev.syncline.core.json.Json;
+import dev.syncline.core.port.Versioned;
+import java.time.Duration;
+import java.util.List;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class AntiEntropyTest {
+
+  private static final String AWS = "aws-us-east-1";
+  private static final String AZURE = "azure-eastus";
+  private static final String GCP = "gcp-us-east4";
+  private static final AntiEntropy.Settings SETTINGS =
+      new AntiEntropy.Settings(64, 100, Duration.ofMinutes(1), 5_000, Duration.ofSeconds(2));
+
+  /** Forgets what a record owes its peers, as a lost outbox entry would. */
+  private static void loseOutbox(Mesh.Node node, RecordKey key) {
+    Versioned v = node.records.load(key).orElseThrow();
+    node.records.write(key, v.record().withOutbox(new TreeMap<>()), v.version());
+  }
+
+  @Test
+  void aWriteWhoseOutboxEntryWasLost_reachesEveryPeer() {
+    Mesh mesh = new Mesh(SETTINGS, AWS, AZURE, GCP).fullyWired();
+    RecordKey key = new RecordKey("user", "lost");
+    // GIVEN a write on AWS whose outbox entry was lost before any drain
+    mesh.cut.add(AWS + ">" + AZURE);
+    mesh.cut.add(AWS + ">" + GCP);
+    mesh.node(AWS).write("i1", "user/lost", "[{\"op\":\"set\",\"field\":\"email\",\"value\":\"a@b\"}]");
+    loseOutbox(mesh.node(AWS), key);
+    mesh.cut.clear();
+    mesh.drainAll();
+    assertThat(mesh.differing()).containsExactly("user/lost");
+    // WHEN anti-entropy runs one cycle
+    AntiEntropy.Report report = mesh.cycle();
+    // THEN every replica holds the write, and the report says what was repaired
+    assertThat(mesh.differing()).isEmpty();
+    assertThat(mesh.node(GCP).view(key)).contains("\"email\":\"a@b\"");
+    assertThat(report.repaired()).isPositive();
+    assertThat(mesh.node(AWS).metrics.repaired.get() + mesh.node(GCP).metrics.repaired.get()
+        + mesh.node(AZURE).metrics.repaired.get()).isPositive();
+  }
+
+  @Test
+  void aLostRemoval_isRepaired_thoughBothSidesHoldTheSameCausalContext() {
+    Mesh mesh = new Mesh(SETTINGS, AWS, GCP).fullyWired();
+    RecordKey key = new RecordKey("user", "unset");
+    mesh.node(AWS).write("i1", "user/unset", "[{\"op\":\"set\",\"field\":\"email\",\"value\":\"a@b\"}]");
+    mesh.drainAll();
+    // GIVEN AWS unsets the email and the change is lost
+    mesh.cut.add(AWS + ">" + GCP);
+    mesh.node(AWS).write("i2", "user/unset", "[{\"op\":\"unset\",\"field\":\"email\"}]");
+    loseOutbox(mesh.node(AWS), key);
+    mesh.cut.clear();
+    // ... so both hold the same context, but GCP still shows the email
+    assertThat(mesh.node(GCP).state(key).context()).isEqualTo(mesh.node(AWS).state(key).context());
+    assertThat(mesh.node(GCP).view(key)).contains("a@b");
+    // WHEN anti-entropy runs THEN the removal reaches GCP
+    mesh.cycle();
+    assertThat(mesh.differing()).isEmpty();
+    assertThat(mesh.node(GCP).view(key)).doesNotContain("a@b");
+  }
+
+  @Test
+  void replicasThatAgree_exchangeDigestsOnly() {
+    Mesh mesh = new Mesh(SETTINGS, AWS, AZURE, GCP).fullyWired();
+    for (int i = 0; i < 200; i++) {
+      mesh.node(List.of(AWS, AZURE, GCP).get(i % 3)).write("w" + i, "user/u" + i,
+          "[{\"op\":\"incr\",\"field\":\"n\",\"by\":" + i + "}]");
+    }
+    mesh.drainAll();
+    assertThat(mesh.differing()).isEmpty();
+    long before = mesh.bytesOnWire.get();
+
+    AntiEntropy.Report report = mesh.cycle();
+
+    assertThat(report.bucketsDiffering()).isZero();
+    assertThat(report.repaired()).isZero();
+    // one digest request and answer per replica, peer and round: 3 × 2 × 16
+    assertThat(report.exchanges()).isEqualTo(3 * 2 * 16);
+    assertThat(mesh.bytesOnWire.get() - before).isEqualTo(report.bytesSent() + report.bytesReceived());
+  }
+
+  @Test
+  void aNewEmptyPeer_isFilled_atMostTheRepairLimitPerRound_withoutANewWrite() {
+    AntiEntropy.Settings slow = new AntiEntropy.Settings(64, 20, Duration.ofMinutes(1), 5_000, Duration.ofSeconds(2));
+    Mesh mesh = new Mesh(slow, AWS, AZURE, GCP);
+    // GIVEN AWS and Azure alone take 300 writes
+    mesh.node(AWS).wire(List.of(AZURE));
+    mesh.node(AZURE).wire(List.of(AWS));
+    for (int i = 0; i < 300; i++) {
+      mesh.node(i % 2 == 0 ? AWS : AZURE).write("w" + i, "user/u" + i, "[{\"op\":\"set\",\"field\":\"v\",\"value\":" + i + "}]");
+    }
+    mesh.drainAll();
+    // WHEN GCP joins with empty tables and every replica is rewired
+    mesh.fullyWired();
+    assertThat(mesh.node(GCP).records.keys()).isEmpty();
+    int cycles = 0;
+    while (!mesh.differing().isEmpty() || mesh.node(GCP).records.keys().size() < 300) {
+      AntiEntropy.Report report = mesh.cycle();
+      assertThat(report.pushed()).as("pushed per cycle: at most 20 per initiator, peer and round")
+          .isLessThanOrEqualTo(3 * 2 * 16 * 20);
+      assertThat(++cycles).as("cycles to fill the new peer").isLessThan(10);
+    }
+    // THEN GCP holds every record, byte for byte as the others
+    assertThat(mesh.node(GCP).records.keys()).hasSize(300);
+    assertThat(mesh.node(GCP).view(new RecordKey("user", "u7"))).isEqualTo(mesh.node(AWS).view(new RecordKey("user", "u7")));
+  }
+
+  @Test
+  void aPeerThatDoesNotAnswer_isReported_andTheOthersAreStillRepaired() {
+    Mesh mesh = new Mesh(SETTINGS, AWS, AZURE, GCP).fullyWired();
+    RecordKey key = new RecordKey("user", "down");
+    mesh.node(AWS).write("i1", "user/down", "[{\"op\":\"add\",\"field\":\"tags\",\"value\":\"x\"}]");
+    loseOutbox(mesh.node(AWS), key);
+    mesh.cut.add(AWS + ">" + GCP);
+    mesh.cut.add(AZURE + ">" + GCP);
+
+    AntiEntropy.Report report = mesh.node(AWS).replica.antiEntropy.round(RecordDigest.bucket(key), 1);
+
+    assertThat(report.unreachable()).containsExactly(GCP);
+    assertThat(mesh.node(AZURE).view(key)).contains("\"tags\":[\"x\"]");
+  }
+
+  @Test
+  void readRepair_returnsWhatOnlyAPeerHas_andNamesThePeersThatDidNotAnswer() {
+    Mesh mesh = new Mesh(SETTINGS, AWS, AZURE, GCP).fullyWired();
+    RecordKey key = new RecordKey("user", "rr");
+    mesh.cut.add(GCP + ">" + AWS);
+    mesh.cut.add(GCP + ">" + AZURE);
+    mesh.node(GCP).write("i1", "user/rr", "[{\"op\":\"set\",\"field\":\"phone\",\"value\":\"+1\"}]");
+    mesh.cut.clear();
+    mesh.cut.add(AWS + ">" + AZURE);
+
+    AntiEntropy.RepairedRead read = mesh.node(AWS).replica.antiEntropy.readRepair(key);
+
+    assertThat(read.view()).isPresent();
+    assertThat(read.view().get().fields()).containsKey("phone");
+    assertThat(read.answered()).containsExactly(GCP);
+    assertThat(read.unanswered()).containsExactly(AZURE);
+    assertThat(mesh.node(AWS).view(key)).contains("\"phone\":\"+1\"");
+  }
+
+  @Test
+  void aDigestRequestThatIsNotOne_isRefusedAsMalformed() {
+    Mesh mesh = new Mesh(SETTINGS, AWS, GCP).fullyWired();
+    AntiEntropy ae = mesh.node(GCP).replica.antiEntropy;
+    for (String bad : List.of("{}", "{\"version\":2,\"buckets\":{}}", "{\"version\":1,\"buckets\":{\"1024\":\"00\"}}",
+        "{\"version\":1,\"buckets\":{\"01\":\"00000000000000000000000000000000\"}}",
+        "{\"version\":1,\"buckets\":{\"1\":\"zz000000000000000000000000000000\"}}", "[]")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> ae.answerDigests(bad.getBytes()))
+          .as(bad)
+          .isInstanceOfSatisfying(dev.syncline.core.SynclineException.class,
+              e -> assertThat(e.kind()).isEqualTo(dev.syncline.core.SynclineException.Kind.MALFORMED));
+    }
+    JsonNode ok = Json.parse(ae.answerDigests("{\"version\":1,\"buckets\":{\"5\":\"00000000000000000000000000000000\"}}"
+        .getBytes()), "answer");
+    assertThat(ok.get("differ").size()).isZero();
+  }
+}
