@@ -20,6 +20,7 @@ import dev.syncline.core.port.Delivery;
 import dev.syncline.core.port.Metrics;
 import dev.syncline.core.port.Peer;
 import dev.syncline.core.port.RecordStore;
+import dev.syncline.core.port.StoredRecord;
 import dev.syncline.core.port.Versioned;
 import io.cloudevents.CloudEvent;
 import java.io.IOException;
@@ -32,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -104,23 +106,24 @@ public final class AntiEntropy {
    * @param failed records whose repair failed this round (a peer's error, a refused change)
    * @param bytesSent request bodies sent to peers
    * @param bytesReceived answer bodies received from peers
+   * @param repairBytes of those, the states pulled and pushed (the rest compared digests and keys)
    */
   public record Report(
       int exchanges, List<String> unreachable, int bucketsDiffering, int keysDiffering, int pulled, int pushed,
-      int failed, long bytesSent, long bytesReceived) {
+      int failed, long bytesSent, long bytesReceived, long repairBytes) {
 
     public Report {
       unreachable = List.copyOf(unreachable);
     }
 
-    static final Report NOTHING = new Report(0, List.of(), 0, 0, 0, 0, 0, 0, 0);
+    static final Report NOTHING = new Report(0, List.of(), 0, 0, 0, 0, 0, 0, 0, 0);
 
     Report plus(Report o) {
       List<String> down = new ArrayList<>(unreachable);
       down.addAll(o.unreachable);
       return new Report(exchanges + o.exchanges, down, bucketsDiffering + o.bucketsDiffering,
           keysDiffering + o.keysDiffering, pulled + o.pulled, pushed + o.pushed, failed + o.failed,
-          bytesSent + o.bytesSent, bytesReceived + o.bytesReceived);
+          bytesSent + o.bytesSent, bytesReceived + o.bytesReceived, repairBytes + o.repairBytes);
     }
 
     /** Records whose state changed, here or at a peer. */
@@ -209,12 +212,21 @@ public final class AntiEntropy {
     try {
       HttpResponse response = client.call(peer, "POST", DIGESTS, request);
       if (response.status() != 200) {
-        log.warn("anti-entropy: {} answered the digests with {}", peer.replica(), response.status());
+        if (response.status() >= 500 || response.status() == 429) {
+          log.debug("anti-entropy: {} answered the digests with {}", peer.replica(), response.status());
+        } else {
+          // A 4xx is a misconfiguration (a secret, a version), not a passing failure.
+          log.warn("anti-entropy: {} answered the digests with {}", peer.replica(), response.status());
+        }
         return unreachable(peer, request.length);
       }
       answer = Answer.read(response.body());
-    } catch (IOException | SynclineException | IllegalArgumentException e) {
-      log.warn("anti-entropy: {} did not answer the digests: {}", peer.replica(), e.toString());
+    } catch (IOException e) {
+      // Like a failed delivery, it is tried again next round; the report names the peer.
+      log.debug("anti-entropy: {} did not answer the digests: {}", peer.replica(), e.toString());
+      return unreachable(peer, request.length);
+    } catch (SynclineException | IllegalArgumentException e) {
+      log.warn("anti-entropy: {} answered the digests with something unreadable: {}", peer.replica(), e.toString());
       return unreachable(peer, request.length);
     }
     long sent = request.length;
@@ -239,6 +251,7 @@ public final class AntiEntropy {
     int pulled = 0;
     int pushed = 0;
     int failed = 0;
+    long repairBytes = 0;
     Iterator<Candidate> todo = candidates.iterator();
     for (int n = 0; n < settings.repairsPerRound() && todo.hasNext(); n++) {
       Candidate c = todo.next();
@@ -248,16 +261,21 @@ public final class AntiEntropy {
         pushed += r.pushed ? 1 : 0;
         sent += r.sent;
         received += r.received;
-      } catch (IOException | SynclineException | IllegalArgumentException e) {
+        repairBytes += r.sent + r.received;
+      } catch (IOException e) {
+        log.debug("anti-entropy: repair of {} with {} failed: {}", c.key, peer.replica(), e.toString());
+        failed++;
+      } catch (SynclineException | IllegalArgumentException e) {
         log.warn("anti-entropy: repair of {} with {} failed: {}", c.key, peer.replica(), e.toString());
         failed++;
       }
     }
-    return new Report(1, List.of(), answer.differ.size(), candidates.size(), pulled, pushed, failed, sent, received);
+    return new Report(1, List.of(), answer.differ.size(), candidates.size(), pulled, pushed, failed, sent, received,
+        repairBytes);
   }
 
   private static Report unreachable(Peer peer, long sent) {
-    return new Report(1, List.of(peer.replica()), 0, 0, 0, 0, 0, sent, 0);
+    return new Report(1, List.of(peer.replica()), 0, 0, 0, 0, 0, sent, 0, 0);
   }
 
   private record Candidate(RecordKey key, Digest theirs) {}
@@ -276,9 +294,10 @@ public final class AntiEntropy {
       HttpResponse response = client.call(peer, "GET", STATES + path(c.key), null);
       received += response.body().length;
       if (response.status() == 200) {
-        theirs = DeltaCodec.decodeChange(response.body()).delta();
-        ApplyOutcome merged = engine.applyChange(
-            new RemoteChange(peer.replica(), c.key, "repair-" + UUID.randomUUID(), clock.millis(), theirs));
+        DeltaCodec.Change change = DeltaCodec.decodeChange(response.body());
+        theirs = change.delta();
+        ApplyOutcome merged = engine.applyChange(new RemoteChange(
+            peer.replica(), c.key, "repair-" + UUID.randomUUID(), clock.millis(), theirs, change.intents()));
         pulled = merged instanceof ApplyOutcome.Applied;
         if (pulled) {
           metrics.repaired();
@@ -287,12 +306,13 @@ public final class AntiEntropy {
         throw new IOException(peer.replica() + " answered " + response.status() + " for the state of " + c.key);
       }
     }
-    RecordState here = records.load(c.key).map(v -> v.record().state()).orElse(RecordState.EMPTY);
+    Optional<StoredRecord> stored = records.load(c.key).map(Versioned::record);
+    RecordState here = stored.map(StoredRecord::state).orElse(RecordState.EMPTY);
     if (RecordDigest.of(c.key, here).equals(RecordDigest.of(c.key, theirs))) {
       return new Repair(pulled, false, 0, received);
     }
     List<CloudEvent> parts = ChangeParts.of(replicaId, c.key, "repair-" + UUID.randomUUID(), clock.millis(), here,
-        here.context(), Collections.emptySortedMap(), null);
+        here.context(), stored.map(AntiEntropy::intentsOf).orElse(Collections.emptySortedMap()), null);
     long sent = 0;
     for (CloudEvent part : parts) {
       sent += ChangeEvents.toStructured(part).body().length;
@@ -458,15 +478,25 @@ public final class AntiEntropy {
   }
 
   /**
-   * This replica's state of a record, as the delta format encodes it, for a peer's pull; empty if
-   * it holds nothing of it.
+   * This replica's state of a record, as the delta format encodes a change, for a peer's pull:
+   * with the keys of the intents it remembers ({@link #intentsOf}). Empty if it holds nothing of it.
    */
   public Optional<byte[]> state(RecordKey key) {
     return records.load(key)
         .map(Versioned::record)
-        .map(r -> r.state())
-        .filter(s -> !s.isEmpty())
-        .map(DeltaCodec::encode);
+        .filter(r -> !r.state().isEmpty())
+        .map(r -> DeltaCodec.encode(r.state(), intentsOf(r)));
+  }
+
+  /**
+   * The intents a record remembers, applied here or learned from peers: they ride with a repair,
+   * as an outbox would have sent them, so that a retry of one of them on the other side is still
+   * recognized after a repair, whichever replica the state came from.
+   */
+  private static SortedMap<String, Long> intentsOf(StoredRecord record) {
+    TreeMap<String, Long> all = new TreeMap<>(record.appliedIntents().fromPeers());
+    all.putAll(record.appliedIntents().local());
+    return all;
   }
 
   // ---- read repair -----------------------------------------------------------------------------
@@ -476,7 +506,7 @@ public final class AntiEntropy {
    * Settings#readRepairTimeout} for each; merges what arrives here, durably; then reads the view.
    */
   public RepairedRead readRepair(RecordKey key) {
-    Map<String, CompletableFuture<Optional<RecordState>>> asked = new LinkedHashMap<>();
+    Map<String, CompletableFuture<Optional<DeltaCodec.Change>>> asked = new LinkedHashMap<>();
     for (Peer peer : peers) {
       asked.put(peer.replica(), CompletableFuture.supplyAsync(() -> fetch(peer, key), calls)
           .orTimeout(settings.readRepairTimeout().toMillis(), TimeUnit.MILLISECONDS));
@@ -484,7 +514,7 @@ public final class AntiEntropy {
     List<String> answered = new ArrayList<>();
     List<String> unanswered = new ArrayList<>();
     asked.forEach((peer, future) -> {
-      Optional<RecordState> state;
+      Optional<DeltaCodec.Change> state;
       try {
         state = future.join();
       } catch (RuntimeException e) {
@@ -493,7 +523,8 @@ public final class AntiEntropy {
       }
       try {
         state.ifPresent(s -> {
-          if (engine.applyChange(new RemoteChange(peer, key, "read-repair-" + UUID.randomUUID(), clock.millis(), s))
+          if (engine.applyChange(new RemoteChange(
+              peer, key, "read-repair-" + UUID.randomUUID(), clock.millis(), s.delta(), s.intents()))
               instanceof ApplyOutcome.Applied) {
             metrics.repaired();
           }
@@ -508,7 +539,7 @@ public final class AntiEntropy {
   }
 
   /** A peer's state of a record, empty if it has none; throws if it did not answer properly. */
-  private Optional<RecordState> fetch(Peer peer, RecordKey key) {
+  private Optional<DeltaCodec.Change> fetch(Peer peer, RecordKey key) {
     try {
       HttpResponse response = client.call(peer, "GET", STATES + path(key), null);
       if (response.status() == 404) {
@@ -517,7 +548,7 @@ public final class AntiEntropy {
       if (response.status() != 200) {
         throw new IllegalStateException(peer.replica() + " answered " + response.status());
       }
-      return Optional.of(DeltaCodec.decodeChange(response.body()).delta());
+      return Optional.of(DeltaCodec.decodeChange(response.body()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -163,4 +163,65 @@ class AntiEntropyTest {
         .getBytes()), "answer");
     assertThat(ok.get("differ").size()).isZero();
   }
+
+  private static dev.syncline.core.http.HttpRequest signed(Mesh.Node node, String method, String target, String contentType,
+      String body) {
+    byte[] bytes = body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    long seconds = Mesh.START / 1000;
+    java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+    if (contentType != null) {
+      headers.put("Content-Type", contentType);
+    }
+    headers.put(dev.syncline.core.http.WebhookSignature.ID_HEADER, "t-1");
+    headers.put(dev.syncline.core.http.WebhookSignature.TIMESTAMP_HEADER, Long.toString(seconds));
+    byte[] payload = new dev.syncline.core.http.HttpRequest(method, target, headers, bytes).signedPayload();
+    headers.put(dev.syncline.core.http.WebhookSignature.SIGNATURE_HEADER,
+        dev.syncline.core.http.WebhookSignature.sign(node.secret, "t-1", seconds, payload));
+    return new dev.syncline.core.http.HttpRequest(method, target, headers, bytes);
+  }
+
+  @Test
+  void theAntiEntropyRoutes_wantASignature_json_andAKnownRecord() {
+    Mesh mesh = new Mesh(SETTINGS, AWS, GCP).fullyWired();
+    Mesh.Node gcp = mesh.node(GCP);
+    String digests = "{\"version\":1,\"buckets\":{\"5\":\"" + "0".repeat(32) + "\"}}";
+    dev.syncline.core.http.HttpRequest ok = signed(gcp, "POST", "/anti-entropy/digests", "application/json", digests);
+    assertThat(gcp.replica.ingress.handle(ok).status()).isEqualTo(200);
+    // unsigned, or signed for another body
+    assertThat(gcp.replica.ingress.handle(new dev.syncline.core.http.HttpRequest("POST", "/anti-entropy/digests",
+        java.util.Map.of("Content-Type", "application/json"), digests.getBytes())).status()).isEqualTo(401);
+    assertThat(gcp.replica.ingress.handle(new dev.syncline.core.http.HttpRequest("POST", "/anti-entropy/digests",
+        ok.headers(), "{}".getBytes())).status()).isEqualTo(401);
+    assertThat(gcp.replica.ingress.handle(signed(gcp, "POST", "/anti-entropy/digests", "text/plain", digests)).status())
+        .isEqualTo(415);
+    assertThat(gcp.replica.ingress.handle(signed(gcp, "POST", "/anti-entropy/digests", "application/json", "{\"version\":9}"))
+        .status()).isEqualTo(400);
+    assertThat(gcp.replica.ingress.handle(signed(gcp, "GET", "/anti-entropy/records/user/none", null, null)).status())
+        .isEqualTo(404);
+    assertThat(gcp.replica.ingress.handle(signed(gcp, "GET", "/anti-entropy/records/User/x", null, null)).status())
+        .isEqualTo(400);
+  }
+
+  @Test
+  void aRepairedReadOverHttp_isTheCanonicalView_withTheRepairMemberAdded() {
+    Mesh mesh = new Mesh(SETTINGS, AWS, AZURE, GCP).fullyWired();
+    RecordKey key = new RecordKey("user", "http");
+    mesh.cut.add(AWS + ">" + GCP);
+    mesh.cut.add(AWS + ">" + AZURE);
+    mesh.node(AWS).write("i1", "user/http", "[{\"op\":\"set\",\"field\":\"email\",\"value\":\"a@b\"}]");
+    mesh.cut.clear();
+    mesh.cut.add(GCP + ">" + AZURE);
+    Mesh.Node gcp = mesh.node(GCP);
+    assertThat(gcp.replica.ingress.handle(signed(gcp, "GET", "/records/user/http", null, null)).status()).isEqualTo(404);
+
+    dev.syncline.core.http.HttpResponse repaired = gcp.replica.ingress.handle(signed(gcp, "GET", "/records/user/http?repair=true",
+        null, null));
+
+    assertThat(repaired.status()).isEqualTo(200);
+    String body = new String(repaired.body(), java.nio.charset.StandardCharsets.UTF_8);
+    String view = mesh.node(AWS).view(key);
+    assertThat(body).isEqualTo(view.substring(0, view.length() - 1)
+        + ",\"repair\":{\"answered\":[\"" + AWS + "\"],\"unanswered\":[\"" + AZURE + "\"]}}");
+    assertThat(gcp.view(key)).isEqualTo(view);
+  }
 }

@@ -36,6 +36,8 @@ import dev.syncline.core.port.Peer;
 import dev.syncline.core.port.RecordStore;
 import dev.syncline.core.port.StoredRecord;
 import dev.syncline.core.port.Versioned;
+import dev.syncline.core.repair.AntiEntropy;
+import dev.syncline.core.repair.RecordDigest;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.io.ByteArrayOutputStream;
@@ -91,6 +93,12 @@ final class Simulation {
   private static final String[] IDS = {"aws-us-east-1", "azure-eastus", "gcp-us-east4"};
   private static final String SOURCE = "/sim/app";
   private static final String TRACE = System.getProperty("syncline.sim.trace");
+  /** Anti-entropy every 5 s of simulated time, 64 buckets a round: a cycle over every bucket in 80 s. */
+  private static final long AE_EVERY = 5_000;
+  private static final AntiEntropy.Settings AE =
+      new AntiEntropy.Settings(64, 100, Duration.ofMillis(AE_EVERY), 5_000, Duration.ofSeconds(2));
+  /** Anti-entropy rounds a replica may need, once healed, before every replica holds the same: 3 cycles. */
+  static final int AE_ROUNDS_BOUND = 3 * RecordDigest.BUCKETS / 64;
 
   /** The largest outbox entry and stored record any run may produce, encoded. */
   static final int ENTRY_BOUND = 16 * 1024;
@@ -102,8 +110,13 @@ final class Simulation {
     NORMAL,
     /** As NORMAL, plus thousands of writes to one record with writers racing every drain. */
     HOT,
-    /** One replica cut off for longer than the max age: its peers dead-letter what they owe it. */
-    OUTAGE
+    /**
+     * One replica cut off for longer than the max age: its peers dead-letter what they owe it, and
+     * anti-entropy heals it once it is back.
+     */
+    OUTAGE,
+    /** Two replicas run the first phase alone; the third joins with empty stores at the barrier. */
+    JOIN
   }
 
   private final long seed;
@@ -125,6 +138,15 @@ final class Simulation {
   /** Intent deliveries scheduled and not run yet, redeliveries of acknowledged ones included. */
   private int pendingIntents;
   private String outageVictim;
+  /** The replicas wired into the mesh; in JOIN seeds the third joins at the barrier. */
+  private final List<String> active = new ArrayList<>();
+  /**
+   * Since when, after the last heal, no intent is pending and no outbox owes anything: from then
+   * on only anti-entropy can make the replicas agree, and its rounds count towards the bound.
+   */
+  private long settledAt = Long.MAX_VALUE;
+  /** Anti-entropy rounds each replica ran since {@link #settledAt}. */
+  private final Map<String, Long> roundsSinceHeal = new TreeMap<>();
   private Captured captured;
   final Stats stats = new Stats();
 
@@ -132,6 +154,7 @@ final class Simulation {
   static final class Stats {
     long intents, deliveries, duplicatesDelivered, crashes, dropped, strayCopies, partitions, lostAcks, errors5xx,
         interleavings, attacks, refused, deadLetters, failoverDuplicates, viaIngress, splitParts, hotWrites;
+    long lostEntries, refusedChanges, joins, aeRounds, aeRepaired, aeBytes, aeRepairBytes, aeRoundsAfterHeal;
     long maxEntryBytes, maxRecordBytes;
 
     void add(Stats s) {
@@ -152,6 +175,14 @@ final class Simulation {
       viaIngress += s.viaIngress;
       splitParts += s.splitParts;
       hotWrites += s.hotWrites;
+      lostEntries += s.lostEntries;
+      refusedChanges += s.refusedChanges;
+      joins += s.joins;
+      aeRounds += s.aeRounds;
+      aeRepaired += s.aeRepaired;
+      aeBytes += s.aeBytes;
+      aeRepairBytes += s.aeRepairBytes;
+      aeRoundsAfterHeal = Math.max(aeRoundsAfterHeal, s.aeRoundsAfterHeal);
       maxEntryBytes = Math.max(maxEntryBytes, s.maxEntryBytes);
       maxRecordBytes = Math.max(maxRecordBytes, s.maxRecordBytes);
     }
@@ -163,6 +194,9 @@ final class Simulation {
           + " strayCopies=" + strayCopies + " partitions=" + partitions + " lostAcks=" + lostAcks + " errors5xx=" + errors5xx
           + " interleavings=" + interleavings + " attacks=" + attacks + " refused=" + refused + " deadLetters=" + deadLetters
           + " failoverDuplicates=" + failoverDuplicates + " splitParts=" + splitParts
+          + " lostOutboxEntries=" + lostEntries + " refusedChanges=" + refusedChanges + " joins=" + joins
+          + " aeRounds=" + aeRounds + " aeRepaired=" + aeRepaired + " aeBytes=" + aeBytes
+          + " aeRepairBytesPerRecord=" + (aeRepaired == 0 ? 0 : aeRepairBytes / aeRepaired) + " maxAeRoundsAfterHeal=" + aeRoundsAfterHeal
           + " maxOutboxEntryBytes=" + maxEntryBytes + " maxRecordBytes=" + maxRecordBytes;
     }
   }
@@ -213,10 +247,11 @@ final class Simulation {
       this.secret = "whsec_" + Base64.getEncoder().encodeToString(key);
     }
 
+    /** Wires this replica with the other active replicas as peers (a redeploy keeps its stores). */
     void wire() {
       List<Peer> peers = new ArrayList<>();
       Map<String, String> peerSecrets = new TreeMap<>();
-      for (String other : IDS) {
+      for (String other : active.contains(id) ? active : List.<String>of()) {
         if (!other.equals(id)) {
           peers.add(new Peer(other, URI.create("https://" + other + ".sim.invalid")));
           peerSecrets.put(other, nodes.get(other).secret);
@@ -233,6 +268,7 @@ final class Simulation {
           .transport(new Transport(id))
           .sends(Runnable::run)
           .jitter(new SplittableRandom(random.nextLong()))
+          .antiEntropy(AE)
           .build();
     }
   }
@@ -256,9 +292,11 @@ final class Simulation {
     for (String id : IDS) {
       nodes.put(id, new Node(id));
     }
+    active.addAll(Arrays.asList(IDS).subList(0, kind == Kind.JOIN ? 2 : 3));
     nodes.values().forEach(Node::wire);
     for (String id : IDS) {
       schedule(new DrainTick(id, START + random.nextLong(DRAIN_EVERY)));
+      schedule(new AntiEntropyTick(id, START + random.nextLong(AE_EVERY)));
     }
     phaseEnd = START + (kind == Kind.OUTAGE ? MAX_AGE + Duration.ofDays(1).toMillis() : CHAOS_MILLIS);
     startChaos(START, 1);
@@ -283,13 +321,18 @@ final class Simulation {
         if (now >= phaseEnd) {
           faults = false;
           cutOff.clear();
+          settledAt = Long.MAX_VALUE;
           // The outage seed has one long phase: it checks what the max age dead-lettered.
           phase = phase == Phase.CHAOS1 && kind != Kind.OUTAGE ? Phase.HEAL1 : Phase.HEAL2;
         }
       }
       case HEAL1 -> {
         if (quiescent()) {
+          noteRoundsAfterHeal();
           barrier();
+          if (kind == Kind.JOIN) {
+            join();
+          }
           faults = true;
           phase = Phase.CHAOS2;
           phaseEnd = now + CHAOS_MILLIS;
@@ -298,6 +341,7 @@ final class Simulation {
       }
       case HEAL2 -> {
         if (quiescent()) {
+          noteRoundsAfterHeal();
           phase = Phase.DONE;
         }
       }
@@ -309,14 +353,62 @@ final class Simulation {
     // A redelivery of an acknowledged intent may still be on its way: it can apply what a refusal
     // refused before, or die after its write and be redelivered once more.
     if (!unacknowledged.isEmpty() || pendingDelayed > 0 || pendingIntents > 0) {
+      settledAt = Long.MAX_VALUE;
       return false;
     }
     for (Node n : nodes.values()) {
       if (!n.records.withDueOutbox(Long.MAX_VALUE, 1).isEmpty()) {
+        settledAt = Long.MAX_VALUE;
         return false;
       }
     }
+    if (settledAt == Long.MAX_VALUE) {
+      settledAt = now;
+      roundsSinceHeal.clear();
+    }
+    // What the outbox lost or dead-lettered, and what a new replica never received, only
+    // anti-entropy brings: settled means every active replica holds the same.
+    return allAgree();
+  }
+
+  private boolean allAgree() {
+    Set<RecordKey> keys = new TreeSet<>();
+    for (String id : active) {
+      keys.addAll(nodes.get(id).records.keys());
+    }
+    for (RecordKey key : keys) {
+      RecordState first = null;
+      for (String id : active) {
+        RecordState state = stateAt(nodes.get(id), key);
+        if (first == null) {
+          first = state;
+        } else if (!first.equals(state)) {
+          return false;
+        }
+      }
+    }
     return true;
+  }
+
+  /**
+   * Checks and records how many anti-entropy rounds the replicas ran, once the outboxes had
+   * settled after healing, before they agreed.
+   */
+  private void noteRoundsAfterHeal() {
+    long most = roundsSinceHeal.values().stream().mapToLong(Long::longValue).max().orElse(0);
+    stats.aeRoundsAfterHeal = Math.max(stats.aeRoundsAfterHeal, most);
+    if (most > AE_ROUNDS_BOUND) {
+      throw new AssertionError("the replicas agreed only after " + most + " anti-entropy rounds since healing; the bound is "
+          + AE_ROUNDS_BOUND + " (three cycles)");
+    }
+  }
+
+  /** The third replica joins with empty stores: every replica is redeployed with the full mesh. */
+  private void join() {
+    active.clear();
+    active.addAll(Arrays.asList(IDS));
+    nodes.values().forEach(Node::wire);
+    stats.joins++;
   }
 
   private void schedule(Event e) {
@@ -338,7 +430,7 @@ final class Simulation {
     int count = 15 + random.nextInt(26);
     for (int i = 0; i < count; i++) {
       long at = from + random.nextLong(span);
-      String node = IDS[random.nextInt(IDS.length)];
+      String node = anyActive();
       if (random.nextInt(3) == 0 || kind == Kind.OUTAGE) {
         publishAudited(AUDITED.get(random.nextInt(kind == Kind.OUTAGE ? 2 : AUDITED.size())), node, at);
       } else {
@@ -350,7 +442,7 @@ final class Simulation {
     if (kind == Kind.HOT && phaseNumber == 1) {
       int writes = 1_000 + random.nextInt(1_001);
       for (int i = 0; i < writes; i++) {
-        publishAudited(HOT, IDS[random.nextInt(IDS.length)], from + random.nextLong(span));
+        publishAudited(HOT, anyActive(), from + random.nextLong(span));
       }
     }
     if (kind == Kind.OUTAGE) {
@@ -367,7 +459,7 @@ final class Simulation {
     }
     int partitions = random.nextInt(3);
     for (int i = 0; i < partitions; i++) {
-      String victim = IDS[random.nextInt(IDS.length)];
+      String victim = anyActive();
       long start = from + random.nextLong(span);
       long end = Math.min(start + random.nextLong(5_000, 30_000), from + span);
       schedule(new Event(start) {
@@ -389,6 +481,10 @@ final class Simulation {
     for (int i = 0; i < 2; i++) {
       schedule(new Attack(from + random.nextLong(span)));
     }
+  }
+
+  private String anyActive() {
+    return active.get(random.nextInt(active.size()));
   }
 
   private String nextId() {
@@ -629,12 +725,40 @@ final class Simulation {
     }
   }
 
+  /** A replica's scheduled anti-entropy round over the window of buckets its clock picks. */
+  private final class AntiEntropyTick extends Event {
+    final String node;
+
+    AntiEntropyTick(String node, long at) {
+      super(at);
+      this.node = node;
+    }
+
+    @Override
+    void run() {
+      try {
+        AntiEntropy.Report r = nodes.get(node).replica.antiEntropy.round();
+        stats.aeRounds++;
+        stats.aeRepaired += r.repaired();
+        stats.aeBytes += r.bytesSent() + r.bytesReceived();
+        stats.aeRepairBytes += r.repairBytes();
+        if (now >= settledAt) {
+          roundsSinceHeal.merge(node, 1L, Long::sum);
+        }
+      } catch (Crash crash) {
+        stats.crashes++;
+      }
+      boolean quiet = kind == Kind.OUTAGE && phase == Phase.CHAOS1 && now > START + CHAOS_MILLIS * 4;
+      schedule(new AntiEntropyTick(node, now + (quiet ? 600_000 : AE_EVERY)));
+    }
+  }
+
   // ---- the barrier: everything delivered, then destructive ops with one outcome -------------
 
   private void barrier() {
     boolean wasFaulty = faults;
     faults = false;
-    String node = IDS[random.nextInt(IDS.length)];
+    String node = anyActive();
     for (String record : List.of("account/a1", "account/a2")) {
       SimModel.BarrierOp op = SimModel.BarrierOp.values()[random.nextInt(SimModel.BarrierOp.values().length)];
       List<Object[]> ops = new ArrayList<>();
@@ -726,7 +850,8 @@ final class Simulation {
     for (int t = 0; t < tries; t++) {
       // The newest ones: a record keeps the last 128 intent keys it learned from peers.
       SimModel.Intent i = candidates.get(candidates.size() - 1 - random.nextInt(Math.min(candidates.size(), 20)));
-      String other = IDS[(Arrays.asList(IDS).indexOf(i.origin) + 1 + random.nextInt(2)) % IDS.length];
+      List<String> others = active.stream().filter(a -> !a.equals(i.origin)).toList();
+      String other = others.get(random.nextInt(others.size()));
       List<Object[]> ops = new ArrayList<>();
       ops.add(new Object[] {"incr", "balance", i.increment});
       if (i.tag != null) {
@@ -775,7 +900,16 @@ final class Simulation {
         stats.errors5xx++;
         return Problem.of(503, "unavailable", "Temporarily unavailable", null).toResponse();
       }
-      interleave(from, request);
+      boolean change = isChange(request);
+      if (change && chance(0.01)) {
+        // A peer refusing a change as invalid: the drain dead-letters it, and only anti-entropy
+        // can bring it there.
+        stats.refusedChanges++;
+        return Problem.of(400, "malformed-event", "Malformed event", "refused by the simulation").toResponse();
+      }
+      if (change) {
+        interleave(from, request);
+      }
       if (chance(0.1)) {
         stats.strayCopies++;
         pendingDelayed++;
@@ -822,6 +956,11 @@ final class Simulation {
         throw new IOException("peer died before answering");
       }
     }
+  }
+
+  private static boolean isChange(HttpRequest request) {
+    return request.method().equals("POST") && request.path().endsWith("/events")
+        && new String(request.body(), StandardCharsets.UTF_8).contains("\"type\":\"" + ChangeEvents.TYPE + "\"");
   }
 
   private static String idOf(HttpRequest request) {
@@ -952,6 +1091,14 @@ final class Simulation {
       if (chance(0.03)) {
         throw new Crash();
       }
+      if (!record.outbox().isEmpty() && kind != Kind.OUTAGE && chance(0.01)) {
+        // A lost outbox entry: what the record owed one peer is forgotten, and only anti-entropy
+        // can bring it there.
+        TreeMap<String, OutboxEntry> outbox = new TreeMap<>(record.outbox());
+        outbox.remove(new ArrayList<>(outbox.keySet()).get(random.nextInt(outbox.size())));
+        record = record.withOutbox(outbox);
+        stats.lostEntries++;
+      }
       long version = node.records.write(key, record, expectedVersion);
       measure(node, key, record);
       if (chance(0.05)) {
@@ -999,16 +1146,24 @@ final class Simulation {
         throw new AssertionError(n.id + " dead-lettered without counting it");
       }
     }
-    if (kind == Kind.OUTAGE) {
-      checkOutage();
-      return;
-    }
+    int outageLetters = 0;
     for (Node n : nodes.values()) {
       for (DeadLetter d : n.deadLetters.letters()) {
-        if (d.kind() == DeadLetter.Kind.CHANGE) {
-          throw new AssertionError(n.id + " dead-lettered a change with every peer reachable in the end: " + d.reason());
+        if (d.kind() != DeadLetter.Kind.CHANGE) {
+          continue;
         }
+        boolean refusedBySimulation = d.reason().startsWith("peer " + d.peer() + " refused it with 400: Malformed event");
+        // Cut off, the victim cannot reach its peers any more than they can reach it.
+        boolean pastMaxAge = kind == Kind.OUTAGE && (d.peer().equals(outageVictim) || n.id.equals(outageVictim))
+            && d.reason().startsWith("peer " + d.peer() + " did not take it for longer than ");
+        if (!refusedBySimulation && !pastMaxAge) {
+          throw new AssertionError(n.id + " dead-lettered a change for no fault of the simulation's: " + d.reason());
+        }
+        outageLetters += pastMaxAge ? 1 : 0;
       }
+    }
+    if (kind == Kind.OUTAGE && outageLetters == 0) {
+      throw new AssertionError("an outage past the max age dead-lettered nothing");
     }
     Set<RecordKey> keys = new TreeSet<>();
     nodes.values().forEach(n -> keys.addAll(n.records.keys()));
@@ -1099,52 +1254,7 @@ final class Simulation {
     }
   }
 
-  /**
-   * With a replica cut off past the max age, replicas may differ, but only by what was
-   * dead-lettered, visibly: every acknowledged write missing at a node is carried by a change its
-   * origin dead-lettered for that node, and counted. (Even the two replicas that stayed connected
-   * may differ: one of them may have had the victim's early changes before the cut and the other
-   * not. Healing that is anti-entropy's job.)
-   */
-  private void checkOutage() {
-    int missing = 0;
-    for (SimModel.Intent i : model.intents.values()) {
-      if (i.applications() == 0 || i.tag == null) {
-        continue;
-      }
-      for (Node n : nodes.values()) {
-        RecordKey key = RecordKey.fromSubject(i.record);
-        JsonNode log = Json.parse(ViewCodec.encode(stateAt(n, key).view(key)), "view").path("fields").path("log");
-        boolean present = false;
-        for (JsonNode t : log) {
-          present |= t.asText().equals(i.tag);
-        }
-        if (present) {
-          continue;
-        }
-        missing++;
-        if (!deadLetteredFor(nodes.get(i.origin), n.id, i)) {
-          throw new AssertionError("intent " + i.id + " (applied on " + i.origin + ") is missing at " + n.id
-              + " and no dead letter says so");
-        }
-      }
-    }
-    if (missing == 0 || stats.deadLetters == 0) {
-      throw new AssertionError("an outage past the max age dead-lettered nothing (" + missing + " writes missing)");
-    }
-  }
 
-  /** True if {@code origin} dead-lettered, for {@code peer}, past the max age, a change carrying the intent's key. */
-  private static boolean deadLetteredFor(Node origin, String peer, SimModel.Intent i) {
-    String key = new WriteIntent(SOURCE, i.id, RecordKey.fromSubject(i.record), List.of(new dev.syncline.core.crdt.Op.Delete())).dedupeKey();
-    for (DeadLetter d : origin.deadLetters.letters()) {
-      if (d.kind() == DeadLetter.Kind.CHANGE && d.reason().startsWith("peer " + peer + " did not take it for longer than ")
-          && ChangeEvents.read(Json.readCloudEvent(d.payload())).intents().containsKey(key)) {
-        return true;
-      }
-    }
-    return false;
-  }
 
   /** A record never written is the empty state (an intent that changed nothing leaves it so). */
   private static RecordState stateAt(Node n, RecordKey key) {

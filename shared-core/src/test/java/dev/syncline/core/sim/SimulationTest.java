@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
  * Runs the deterministic simulation for many seeds (system property {@code syncline.sim.seeds},
  * 2,000 in CI; {@code -Dsyncline.sim.from=N} to start elsewhere) or replays one ({@code
  * -Dsyncline.sim.seed=N}). A seed's kind follows from its number: every 50th writes a thousand
- * times or more to one hot record, and every 50th from the 7th on keeps a replica down past the
- * max age.
+ * times or more to one hot record, every 50th from the 7th on keeps a replica down past the
+ * max age, and every 50th from the 23rd on has the third replica join, empty, at the barrier.
  */
 class SimulationTest {
 
@@ -17,7 +17,10 @@ class SimulationTest {
     if (seed % 50 == 0) {
       return Simulation.Kind.HOT;
     }
-    return seed % 50 == 7 ? Simulation.Kind.OUTAGE : Simulation.Kind.NORMAL;
+    if (seed % 50 == 7) {
+      return Simulation.Kind.OUTAGE;
+    }
+    return seed % 50 == 23 ? Simulation.Kind.JOIN : Simulation.Kind.NORMAL;
   }
 
   @Test
@@ -44,6 +47,10 @@ class SimulationTest {
     System.out.printf("simulated %d seeds (from %d) in %.1f s: %s%n", seeds, from, (System.nanoTime() - started) / 1e9, total);
     System.out.printf("bounds: largest outbox entry %d bytes (bound %d), largest stored record %d bytes (bound %d)%n",
         total.maxEntryBytes, Simulation.ENTRY_BOUND, total.maxRecordBytes, Simulation.RECORD_BOUND);
+    System.out.printf("anti-entropy: %d rounds (%d bytes each comparing digests and keys), %d records repaired with %d bytes"
+            + " of states each, at most %d rounds per replica after the outboxes settled (bound %d)%n",
+        total.aeRounds, total.aeRounds == 0 ? 0 : (total.aeBytes - total.aeRepairBytes) / total.aeRounds, total.aeRepaired,
+        total.aeRepaired == 0 ? 0 : total.aeRepairBytes / total.aeRepaired, total.aeRoundsAfterHeal, Simulation.AE_ROUNDS_BOUND);
     // The faults must really have happened, or the run proves nothing.
     assertThat(total.crashes).isPositive();
     assertThat(total.dropped).isPositive();
@@ -60,6 +67,12 @@ class SimulationTest {
       assertThat(total.viaIngress).isPositive();
       assertThat(total.hotWrites).isPositive();
       assertThat(total.deadLetters).isPositive();
+      assertThat(total.lostEntries).isPositive();
+      assertThat(total.refusedChanges).isPositive();
+      assertThat(total.aeRepaired).isPositive();
+    }
+    if (seeds >= 50) {
+      assertThat(total.joins).isPositive();
     }
   }
 }
