@@ -282,6 +282,31 @@ class AwsHandlersTest {
     assertThat(http("GET", "/records/user/42", signedGet("/records/user/42"), new byte[0], false).getStatusCode()).isEqualTo(404);
   }
 
+  @Test
+  void functionUrl_listsTheDeadLetters_fromTheTable_andReplaysOneById() throws Exception {
+    // GIVEN a malformed intent in the dead-letter table
+    ObjectNode envelope = (ObjectNode) JSON.readTree(sampleEnvelope());
+    ((ObjectNode) envelope.get("detail")).set("data", JSON.readTree("{\"ops\":[{\"op\":\"incr\",\"field\":\"logins\",\"by\":\"one\"}]}"));
+    intent(JSON.writeValueAsBytes(envelope));
+
+    // WHEN an operator lists the dead letters through the signed admin route
+    APIGatewayV2HTTPResponse listed = http("GET", "/admin/dead-letters", signedGet("/admin/dead-letters"), new byte[0], false);
+
+    // THEN the letter is there, grouped by its reason, with the id the table gave it
+    assertThat(listed.getStatusCode()).isEqualTo(200);
+    JsonNode group = JSON.readTree(listed.getBody()).get("groups").get(0);
+    assertThat(group.get("kind").asText()).isEqualTo("INTENT");
+    assertThat(group.get("count").asInt()).isEqualTo(1);
+    String id = group.get("letters").get(0).get("id").asText();
+    // ... and a replay by that id finds it in the table
+    byte[] replay = ("{\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8);
+    Map<String, String> headers = new HashMap<>(signed("replay-1", replay, SECRET));
+    headers.put("content-type", "application/json");
+    APIGatewayV2HTTPResponse replayed = http("POST", "/admin/dead-letters/replay", headers, replay, false);
+    assertThat(replayed.getStatusCode()).isEqualTo(200);
+    assertThat(replayed.getBody()).contains(id);
+  }
+
   private String antiEntropy(Replica on) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     new AntiEntropyHandler(on).handleRequest(new ByteArrayInputStream("{}".getBytes()), out, null);
