@@ -5,6 +5,7 @@ import dev.syncline.core.SigningSecrets;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.outbox.Backoff;
 import dev.syncline.core.port.Peer;
+import dev.syncline.core.repair.AntiEntropy;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,9 @@ import java.util.Optional;
  *     peers be {@code http://127.0.0.1:...}, for tests only
  * @param retry {@code SYNCLINE_OUTBOX_RETRY_BASE} / {@code SYNCLINE_OUTBOX_RETRY_CAP}: the outbox's backoff
  *     between attempts to reach a peer (ISO-8601 durations; default 1 s and 60 s)
+ * @param antiEntropy {@code SYNCLINE_ANTI_ENTROPY_PERIOD} / {@code SYNCLINE_ANTI_ENTROPY_REPAIRS}: how
+ *     often the anti-entropy round is scheduled (ISO-8601, default 1 min) and how many records it
+ *     repairs per peer per round (default 100); {@link Settings#antiEntropy}
  */
 public record AwsConfig(
     String replicaId,
@@ -39,7 +43,8 @@ public record AwsConfig(
     Optional<SigningSecrets> plainSecrets,
     Optional<URI> dynamoDbEndpoint,
     boolean allowPlainHttpToLoopback,
-    Backoff retry) {
+    Backoff retry,
+    AntiEntropy.Settings antiEntropy) {
 
   public static AwsConfig fromEnvironment() {
     return from(System.getenv());
@@ -61,6 +66,7 @@ public record AwsConfig(
         plain.map(Settings::signingSecrets),
         Settings.optional(env, "SYNCLINE_DYNAMODB_ENDPOINT").map(URI::create),
         Boolean.parseBoolean(env.getOrDefault("SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "false")),
-        Settings.backoff(env));
+        Settings.backoff(env),
+        Settings.antiEntropy(env));
   }
 }

@@ -67,6 +67,7 @@ public final class AwsReplica {
         .secrets(secrets)
         .allowPlainHttpToLoopback(config.allowPlainHttpToLoopback())
         .retry(config.retry())
+        .antiEntropy(config.antiEntropy())
         .stores(
             new DynamoDbRecordStore(enhanced, config.recordsTable()),
             new DynamoDbDedupeStore(enhanced, config.dedupeTable()),

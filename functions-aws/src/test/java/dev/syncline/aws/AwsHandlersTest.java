@@ -13,12 +13,18 @@ import dev.syncline.aws.dynamodb.Dynalite;
 import dev.syncline.aws.dynamodb.DynamoDbDeadLetterSink;
 import dev.syncline.aws.dynamodb.DynamoDbDedupeStore;
 import dev.syncline.aws.dynamodb.DynamoDbRecordStore;
+import dev.syncline.core.RecordKey;
 import dev.syncline.core.contract.Samples;
+import dev.syncline.core.port.StoredRecord;
+import dev.syncline.core.repair.RecordDigest;
 import dev.syncline.core.event.ChangeEvents;
 import dev.syncline.core.http.WebhookSignature;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -27,13 +33,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.BeforeEach;
 import dev.syncline.core.contract.HostileRequests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The three Lambda handlers on real envelopes, against DynamoDB as emulated by dynalite. */
+/** The four Lambda handlers on real envelopes, against DynamoDB as emulated by dynalite. */
 class AwsHandlersTest {
 
   private static final ObjectMapper JSON = dev.syncline.core.json.Json.newMapper();
@@ -79,9 +86,16 @@ class AwsHandlersTest {
   }
 
   private APIGatewayV2HTTPResponse http(String method, String path, Map<String, String> headers, byte[] body, boolean base64) {
+    return new FunctionUrlIngressHandler(replica).handleRequest(event(method, path, null, headers, body, base64), null);
+  }
+
+  /** A Function URL event (payload format 2.0). */
+  private static APIGatewayV2HTTPEvent event(
+      String method, String path, String query, Map<String, String> headers, byte[] body, boolean base64) {
     APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
     event.setVersion("2.0");
     event.setRawPath(path);
+    event.setRawQueryString(query);
     event.setHeaders(new HashMap<>(headers));
     event.setBody(base64 ? Base64.getEncoder().encodeToString(body) : new String(body, StandardCharsets.UTF_8));
     event.setIsBase64Encoded(base64);
@@ -90,7 +104,7 @@ class AwsHandlersTest {
     http.setMethod(method);
     context.setHttp(http);
     event.setRequestContext(context);
-    return new FunctionUrlIngressHandler(replica).handleRequest(event, null);
+    return event;
   }
 
   private Map<String, String> signed(String id, byte[] body, String secret) {
@@ -266,5 +280,149 @@ class AwsHandlersTest {
     assertThat(r.getHeaders().get("Content-Type")).isEqualTo("application/problem+json");
     assertThat(JSON.readTree(r.getBody()).get("status").asInt()).isEqualTo(bad.status());
     assertThat(http("GET", "/records/user/42", signedGet("/records/user/42"), new byte[0], false).getStatusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void functionUrl_listsTheDeadLetters_fromTheTable_andReplaysOneById() throws Exception {
+    // GIVEN a malformed intent in the dead-letter table
+    ObjectNode envelope = (ObjectNode) JSON.readTree(sampleEnvelope());
+    ((ObjectNode) envelope.get("detail")).set("data", JSON.readTree("{\"ops\":[{\"op\":\"incr\",\"field\":\"logins\",\"by\":\"one\"}]}"));
+    intent(JSON.writeValueAsBytes(envelope));
+
+    // WHEN an operator lists the dead letters through the signed admin route
+    APIGatewayV2HTTPResponse listed = http("GET", "/admin/dead-letters", signedGet("/admin/dead-letters"), new byte[0], false);
+
+    // THEN the letter is there, grouped by its reason, with the id the table gave it
+    assertThat(listed.getStatusCode()).isEqualTo(200);
+    JsonNode group = JSON.readTree(listed.getBody()).get("groups").get(0);
+    assertThat(group.get("kind").asText()).isEqualTo("INTENT");
+    assertThat(group.get("count").asInt()).isEqualTo(1);
+    String id = group.get("letters").get(0).get("id").asText();
+    // ... and a replay by that id finds it in the table
+    byte[] replay = ("{\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8);
+    Map<String, String> headers = new HashMap<>(signed("replay-1", replay, SECRET));
+    headers.put("content-type", "application/json");
+    APIGatewayV2HTTPResponse replayed = http("POST", "/admin/dead-letters/replay", headers, replay, false);
+    assertThat(replayed.getStatusCode()).isEqualTo(200);
+    assertThat(replayed.getBody()).contains(id);
+  }
+
+  private String antiEntropy(Replica on) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    new AntiEntropyHandler(on).handleRequest(new ByteArrayInputStream("{}".getBytes()), out, null);
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void antiEntropy_reportsAnUnreachablePeer_andLogsTheExchange() throws Exception {
+    intent(sampleEnvelope());
+
+    JsonNode report = JSON.readTree(antiEntropy(replica));
+
+    assertThat(report.get("exchanges").asInt()).isEqualTo(1);
+    assertThat(report.get("unreachable").get(0).asText()).isEqualTo("gcp-us-east4");
+    assertThat(report.get("unreachable").size()).isEqualTo(1);
+    assertThat(report.get("pulled").asInt() + report.get("pushed").asInt() + report.get("failed").asInt()).isZero();
+    assertThat(emf("AntiEntropyExchanges")).singleElement()
+        .satisfies(doc -> assertThat(doc.get("AntiEntropyExchanges").asLong()).isEqualTo(1));
+  }
+
+  /** A replica on fresh tables of its own, configured as Terraform configures the functions. */
+  private Replica awsReplica(String id, String recordsTable, String peers, String secrets) {
+    String dedupe = Dynalite.uniqueTable("dedupe");
+    String dead = Dynalite.uniqueTable("dead-letters");
+    DynamoDbRecordStore.createTable(dynalite.client, recordsTable);
+    DynamoDbDedupeStore.createTable(dynalite.client, dedupe);
+    DynamoDbDeadLetterSink.createTable(dynalite.client, dead);
+    AwsConfig config = AwsConfig.from(Map.of(
+        "SYNCLINE_REPLICA_ID", id,
+        "SYNCLINE_RECORDS_TABLE", recordsTable,
+        "SYNCLINE_DEDUPE_TABLE", dedupe,
+        "SYNCLINE_DEAD_LETTERS_TABLE", dead,
+        "SYNCLINE_PEERS", peers,
+        "SYNCLINE_SECRETS", secrets,
+        "SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "true"));
+    return AwsReplica.create(config, time::get, dynalite.client, config.plainSecrets().orElseThrow(), line -> { });
+  }
+
+  /** A plain-HTTP stand-in for a replica's Function URL: each request becomes a 2.0 event for its ingress. */
+  private static HttpServer functionUrl(Replica behind) throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", exchange -> {
+      try (exchange) {
+        Map<String, String> headers = new HashMap<>();
+        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), values.get(0)));
+        APIGatewayV2HTTPResponse r = new FunctionUrlIngressHandler(behind).handleRequest(
+            event(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(),
+                headers, exchange.getRequestBody().readAllBytes(), true), null);
+        byte[] body = r.getBody() == null ? new byte[0] : r.getBody().getBytes(StandardCharsets.UTF_8);
+        if (r.getHeaders() != null) {
+          r.getHeaders().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+        }
+        exchange.sendResponseHeaders(r.getStatusCode(), body.length == 0 ? -1 : body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(body);
+        }
+      }
+    });
+    server.start();
+    return server;
+  }
+
+  /** {@code n} keys of the window of buckets a round compares at {@code nowMillis}. */
+  private static List<RecordKey> keysInWindow(Replica on, long nowMillis, int n) {
+    int first = on.antiEntropy.windowStart(nowMillis);
+    List<RecordKey> keys = new ArrayList<>();
+    for (int i = 0; keys.size() < n; i++) {
+      RecordKey k = new RecordKey("user", "ae-" + i);
+      int b = RecordDigest.bucket(k);
+      if (b >= first && b < first + on.antiEntropy.settings().bucketsPerRound()) {
+        keys.add(k);
+      }
+    }
+    return keys;
+  }
+
+  @Test
+  void antiEntropy_repairsBothWays_withAPeerBehindItsFunctionUrl_thenFindsNothing() throws Exception {
+    // GIVEN a peer replica behind its Function URL, and this replica pointing at it
+    String peerRecords = Dynalite.uniqueTable("records");
+    Replica peer = awsReplica("gcp-us-east4", peerRecords, "", PEER_SECRET + ",aws-us-east-1=" + SECRET);
+    HttpServer url = functionUrl(peer);
+    try {
+      String records = Dynalite.uniqueTable("records");
+      Replica here = awsReplica("aws-us-east-1", records,
+          "gcp-us-east4=http://127.0.0.1:" + url.getAddress().getPort(), SECRET + ",gcp-us-east4=" + PEER_SECRET);
+      // ... and one record that only this replica holds and one that only the peer holds, which
+      // no outbox owes anyone (as after a lost outbox entry), both in this round's window
+      List<RecordKey> keys = keysInWindow(here, time.get(), 2);
+      RecordKey onlyHere = keys.get(0);
+      RecordKey onlyThere = keys.get(1);
+      StoredRecord mine = Samples.storedRecord("aws-us-east-1", "here@x", List.of());
+      StoredRecord theirs = Samples.storedRecord("gcp-us-east4", "there@x", List.of());
+      DynamoDbRecordStore hereStore = new DynamoDbRecordStore(dynalite.enhanced, records);
+      DynamoDbRecordStore thereStore = new DynamoDbRecordStore(dynalite.enhanced, peerRecords);
+      hereStore.write(onlyHere, mine, 0);
+      thereStore.write(onlyThere, theirs, 0);
+
+      // WHEN the scheduled round runs here
+      JsonNode report = JSON.readTree(antiEntropy(here));
+
+      // THEN the peer's record was pulled and this one pushed, over the signed ingress
+      assertThat(report.get("exchanges").asInt()).isEqualTo(1);
+      assertThat(report.get("unreachable").size()).isZero();
+      assertThat(report.get("keysDiffering").asInt()).isEqualTo(2);
+      assertThat(report.get("pulled").asInt()).isEqualTo(1);
+      assertThat(report.get("pushed").asInt()).isEqualTo(1);
+      assertThat(report.get("failed").asInt()).isZero();
+      assertThat(hereStore.load(onlyThere).orElseThrow().record().state()).isEqualTo(theirs.state());
+      assertThat(thereStore.load(onlyHere).orElseThrow().record().state()).isEqualTo(mine.state());
+      // ... and the next round finds both replicas equal
+      JsonNode again = JSON.readTree(antiEntropy(here));
+      assertThat(again.get("bucketsDiffering").asInt()).isZero();
+      assertThat(again.get("pulled").asInt() + again.get("pushed").asInt()).isZero();
+    } finally {
+      url.stop(0);
+    }
   }
 }

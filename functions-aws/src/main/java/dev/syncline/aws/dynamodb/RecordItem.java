@@ -12,17 +12,23 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
  * One record as one DynamoDB item: its state, its outbox and its applied intents, each the
  * core's encoding, plus the version every write is conditional on. While the outbox is not empty
  * the item carries {@code owing = "1"} and {@code due} (earliest next attempt), the keys of the
- * sparse index {@value #DUE_INDEX} the drain queries.
+ * sparse index {@value #DUE_INDEX} the drain queries. A record whose state is not empty also
+ * carries its anti-entropy bucket {@code aeb} and the digest of its state {@code h} (16 bytes),
+ * written in the same {@code PutItem}: the keys and the one projected attribute of the sparse
+ * index {@value #ANTI_ENTROPY_INDEX} (partition {@code aeb}, sort {@code pk}) that
+ * {@code scanBucket} queries.
  */
 final class RecordItem {
 
   static final String DUE_INDEX = "outbox-due";
   static final String OWING = "1";
+  static final String ANTI_ENTROPY_INDEX = "anti-entropy";
 
   static final TableSchema<RecordItem> SCHEMA =
       StaticTableSchema.builder(RecordItem.class)
           .newItemSupplier(RecordItem::new)
-          .addAttribute(String.class, a -> a.name("pk").getter(RecordItem::pk).setter(RecordItem::pk).tags(primaryPartitionKey()))
+          .addAttribute(String.class, a -> a.name("pk").getter(RecordItem::pk).setter(RecordItem::pk)
+              .tags(primaryPartitionKey(), secondarySortKey(ANTI_ENTROPY_INDEX)))
           .addAttribute(Long.class, a -> a.name("version").getter(RecordItem::version).setter(RecordItem::version))
           .addAttribute(SdkBytes.class, a -> a.name("state").getter(RecordItem::state).setter(RecordItem::state))
           .addAttribute(SdkBytes.class, a -> a.name("outbox").getter(RecordItem::outbox).setter(RecordItem::outbox))
@@ -31,6 +37,9 @@ final class RecordItem {
               .tags(secondaryPartitionKey(DUE_INDEX)))
           .addAttribute(Long.class, a -> a.name("due").getter(RecordItem::due).setter(RecordItem::due)
               .tags(secondarySortKey(DUE_INDEX)))
+          .addAttribute(Integer.class, a -> a.name("aeb").getter(RecordItem::aeb).setter(RecordItem::aeb)
+              .tags(secondaryPartitionKey(ANTI_ENTROPY_INDEX)))
+          .addAttribute(SdkBytes.class, a -> a.name("h").getter(RecordItem::h).setter(RecordItem::h))
           .build();
 
   private String pk;
@@ -40,6 +49,8 @@ final class RecordItem {
   private SdkBytes applied;
   private String owing;
   private Long due;
+  private Integer aeb;
+  private SdkBytes h;
 
   String pk() {
     return pk;
@@ -95,5 +106,21 @@ final class RecordItem {
 
   void due(Long v) {
     due = v;
+  }
+
+  Integer aeb() {
+    return aeb;
+  }
+
+  void aeb(Integer v) {
+    aeb = v;
+  }
+
+  SdkBytes h() {
+    return h;
+  }
+
+  void h(SdkBytes v) {
+    h = v;
   }
 }
