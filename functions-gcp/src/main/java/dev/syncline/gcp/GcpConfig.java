@@ -5,6 +5,7 @@ import dev.syncline.core.SigningSecrets;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.outbox.Backoff;
 import dev.syncline.core.port.Peer;
+import dev.syncline.core.repair.AntiEntropy;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +27,8 @@ public record GcpConfig(
     SigningSecrets secrets,
     Optional<Integer> emulatorPort,
     boolean allowPlainHttpToLoopback,
-    Backoff retry) {
+    Backoff retry,
+    AntiEntropy.Settings antiEntropy) {
 
   public static GcpConfig fromEnvironment() {
     return from(System.getenv());
@@ -48,6 +50,7 @@ public record GcpConfig(
         secrets,
         Settings.optional(env, "SYNCLINE_BIGTABLE_EMULATOR_PORT").map(Integer::parseInt),
         Boolean.parseBoolean(env.getOrDefault("SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "false")),
-        Settings.backoff(env));
+        Settings.backoff(env),
+        Settings.antiEntropy(env));
   }
 }

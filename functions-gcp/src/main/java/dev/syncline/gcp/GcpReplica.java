@@ -58,6 +58,7 @@ public final class GcpReplica {
         .secrets(config.secrets())
         .allowPlainHttpToLoopback(config.allowPlainHttpToLoopback())
         .retry(config.retry())
+        .antiEntropy(config.antiEntropy())
         .stores(
             new BigtableRecordStore(bigtable, config.recordsTable()),
             new BigtableDedupeStore(bigtable, config.dedupeTable()),

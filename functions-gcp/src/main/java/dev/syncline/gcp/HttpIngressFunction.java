@@ -13,6 +13,8 @@ import java.util.Map;
 /**
  * The HTTPS ingress of DESIGN section 6 ({@code POST /events}, {@code GET /records/...}, {@code
  * OPTIONS /events}) as an HTTP function; requests are authenticated by their webhook signature.
+ * The core's handler also serves anti-entropy ({@code /anti-entropy/*}, {@code ?repair=true}) and
+ * the dead-letter admin routes ({@code /admin/dead-letters*}); nothing here is route-specific.
  *
  * <p>Peers reach it at {@code https://<region>-<project>.cloudfunctions.net/<function>}. Should
  * the platform pass the path on with the function's name in front ({@code /<function>/events}),

@@ -61,6 +61,7 @@ class GcpFunctionsInvokerTest {
   private static URI ingress;
   private static URI drain;
   private static URI push;
+  private static URI antiEntropy;
   /** The Cloud Run service name the ingress runs under ({@code K_SERVICE}). */
   private static final String INGRESS_SERVICE = "syncline-gcp-us-east4-ingress";
 
@@ -91,6 +92,7 @@ class GcpFunctionsInvokerTest {
     ingress = start(HttpIngressFunction.class, "http", ingressEnv);
     drain = start(OutboxDrainFunction.class, "http", env);
     push = start(PubSubPushIntentFunction.class, "http", env);
+    antiEntropy = start(AntiEntropyFunction.class, "http", env);
   }
 
   @AfterAll
@@ -425,5 +427,62 @@ class GcpFunctionsInvokerTest {
 
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(JSON.readTree(r.body()).get("pending").asInt()).isPositive();
+  }
+
+  // ---- anti-entropy: the scheduled round, and the routes the ingress serves for it -------------
+
+  @Test
+  void antiEntropy_answersItsRoundsSummary_andLogsIt_naming_theUnreachablePeer() throws Exception {
+    HttpResponse<String> r = send(antiEntropy, "POST", "/", Map.of(), new byte[0]);
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonNode summary = JSON.readTree(r.body());
+    assertThat(summary.get("exchanges").asInt()).isEqualTo(1);
+    assertThat(summary.get("unreachable").toString()).isEqualTo("[\"aws-us-east-1\"]");
+    assertThat(summary.get("failed").asInt()).isZero();
+    List<JsonNode> logged = new ArrayList<>();
+    for (String line : Files.readAllLines(LOGS.get(AntiEntropyFunction.class), StandardCharsets.UTF_8)) {
+      if (line.startsWith("{\"severity\"") && line.contains("\"syncline_anti_entropy\"")) {
+        logged.add(JSON.readTree(line));
+      }
+    }
+    assertThat(logged).last().satisfies(entry -> {
+      assertThat(entry.get("severity").asText()).isEqualTo("WARNING");
+      assertThat(entry.get("syncline_anti_entropy")).isEqualTo(summary);
+    });
+    assertThat(metrics(AntiEntropyFunction.class, "AntiEntropyExchanges")).isNotEmpty();
+  }
+
+  @Test
+  void ingress_answersADigestExchange() throws Exception {
+    byte[] body = "{\"version\":1,\"buckets\":{\"17\":\"00000000000000000000000000000000\"}}".getBytes(StandardCharsets.UTF_8);
+    Map<String, String> headers = new HashMap<>(signed("ae-" + UUID.randomUUID(), body));
+    headers.put("content-type", "application/json");
+
+    HttpResponse<String> r = send(ingress, "POST", "/anti-entropy/digests", headers, body);
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(JSON.readTree(r.body()).get("version").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void ingress_listsTheDeadLetters_andServesARecordsStateToAPeer() throws Exception {
+    String subject = "user/z-" + UUID.randomUUID().toString().substring(0, 8);
+    publish(structured("z-" + subject, subject, "[{\"op\":\"incr\",\"field\":\"n\",\"by\":\"one\"}]"), Map.of());
+    String listPath = "/admin/dead-letters";
+
+    HttpResponse<String> list = send(ingress, "GET", listPath,
+        signed("dl-" + UUID.randomUUID(), ("GET " + listPath).getBytes(StandardCharsets.UTF_8)), new byte[0]);
+
+    assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+    assertThat(list.body()).contains("z-" + subject);
+
+    String written = "user/w-" + UUID.randomUUID().toString().substring(0, 8);
+    publish(structured("w-" + written, written, "[{\"op\":\"incr\",\"field\":\"n\",\"by\":1}]"), Map.of());
+    String statePath = "/anti-entropy/records/" + written;
+    HttpResponse<String> state = send(ingress, "GET", statePath,
+        signed("st-" + UUID.randomUUID(), ("GET " + statePath).getBytes(StandardCharsets.UTF_8)), new byte[0]);
+
+    assertThat(state.statusCode()).as(state.body()).isEqualTo(200);
   }
 }
