@@ -13,7 +13,15 @@ import dev.syncline.core.crdt.RecordState;
 import dev.syncline.core.crdt.Schemas;
 import dev.syncline.core.port.RecordStore;
 import dev.syncline.core.port.StoredRecord;
+import com.azure.core.util.Context;
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.models.ListEntitiesOptions;
+import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableErrorCode;
+import dev.syncline.core.contract.Samples;
+import dev.syncline.core.port.BucketPage;
+import dev.syncline.core.repair.RecordDigest;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -94,5 +102,56 @@ class TableStorageRecordStoreTest extends RecordStoreContract {
         .isEqualTo(SynclineException.Kind.CONCURRENT_MODIFICATION);
     assertThat(TableStorageRecordStore.translate(key, 404, TableErrorCode.RESOURCE_NOT_FOUND, null).kind())
         .isEqualTo(SynclineException.Kind.CONCURRENT_MODIFICATION);
+  }
+
+  @Test
+  void write_putsEveryRowOfARecordInAPartitionThatStartsWithItsBucket_andTheDigestOnTheRecordRow() {
+    TableClient table = Azurite.get().freshTable("records");
+    RecordStore store = new TableStorageRecordStore(table);
+    RecordKey key = new RecordKey("user", "42");
+    StoredRecord record = Samples.storedRecord("azure-eastus", "a@x", List.of("aws-us-east-1", "gcp-us-east4"));
+
+    store.write(key, record, 0);
+
+    String pk = String.format("%03x.", RecordDigest.bucket(key)) + "dXNlci80Mg"; // "user/42" in URL-safe base64
+    List<TableEntity> rows = new ArrayList<>();
+    table.listEntities().forEach(rows::add);
+    assertThat(rows).extracting(TableEntity::getPartitionKey).containsOnly(pk);
+    assertThat(rows).extracting(TableEntity::getRowKey)
+        .containsExactlyInAnyOrder("record", "outbox-aws-us-east-1", "outbox-gcp-us-east4");
+    TableEntity row = table.getEntity(pk, "record");
+    assertThat((byte[]) row.getProperty("h")).isEqualTo(RecordDigest.of(key, record.state()).bytes());
+    assertThat(store.withDueOutbox(Long.MAX_VALUE, 10)).containsExactly(key);
+  }
+
+  @Test
+  void scanBucket_isOnePartitionRangeQuery_thatReadsNeitherStateNorOutboxRows() {
+    // GIVEN a record in the bucket with outbox rows, and records in the buckets on either side
+    TableClient table = Azurite.get().freshTable("records");
+    RecordStore store = new TableStorageRecordStore(table);
+    RecordKey key = keysInBucket(0x2a0, 1, "range").get(0);
+    store.write(key, Samples.storedRecord("azure-eastus", "a@x", List.of("aws-us-east-1")), 0);
+    for (RecordKey k : List.of(keysInBucket(0x29f, 1, "range").get(0), keysInBucket(0x2a1, 1, "range").get(0))) {
+      store.write(k, Samples.storedRecord("azure-eastus", "b@x", List.of()), 0);
+    }
+
+    BucketPage page = store.scanBucket(0x2a0, null, 1000);
+
+    assertThat(page.entries()).extracting(BucketPage.Entry::key).containsExactly(key);
+    assertThat(page.isLast()).isTrue();
+    // AND the same filter and selection, straight on the table, returns only the subject and the digest
+    TableEntity raw = table.listEntities(new ListEntitiesOptions()
+            .setFilter("PartitionKey ge '2a0.' and PartitionKey lt '2a0/' and RowKey eq 'record'")
+            .setSelect(List.of("subject", "h")), null, Context.NONE)
+        .iterator().next();
+    assertThat(raw.getProperties().keySet()).doesNotContain("state_0", "state_n", "applied_0", "version");
+  }
+
+  @Test
+  void scanBucket_ofAnEmptyBucket_isOneEmptyLastPage() {
+    BucketPage page = newStore().scanBucket(1023, null, 5);
+
+    assertThat(page.entries()).isEmpty();
+    assertThat(page.isLast()).isTrue();
   }
 }
