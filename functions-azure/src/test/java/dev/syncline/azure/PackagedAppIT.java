@@ -40,10 +40,12 @@ class PackagedAppIT {
         }
       }
     }
-    assertThat(functions).containsOnlyKeys("EventGridIntent", "HttpIngress", "OutboxDrain");
+    assertThat(functions).containsOnlyKeys("EventGridIntent", "HttpIngress", "OutboxDrain", "AntiEntropy");
     assertThat(functions.get("EventGridIntent").path("bindings").get(0).path("type").asText()).isEqualTo("eventGridTrigger");
     assertThat(functions.get("HttpIngress").path("bindings").get(0).path("route").asText()).isEqualTo("{*path}");
     assertThat(functions.get("OutboxDrain").path("bindings").get(0).path("type").asText()).isEqualTo("timerTrigger");
+    assertThat(functions.get("AntiEntropy").path("bindings").get(0).path("type").asText()).isEqualTo("timerTrigger");
+    assertThat(functions.get("AntiEntropy").path("bindings").get(0).path("schedule").asText()).isEqualTo("0 */1 * * * *");
 
     for (var e : functions.entrySet()) {
       Path jar = app.resolve(e.getKey()).resolve(e.getValue().path("scriptFile").asText()).normalize();
