@@ -5,6 +5,7 @@ import dev.syncline.core.SigningSecrets;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.outbox.Backoff;
 import dev.syncline.core.port.Peer;
+import dev.syncline.core.repair.AntiEntropy;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +26,8 @@ public record AzureConfig(
     List<Peer> peers,
     SigningSecrets secrets,
     boolean allowPlainHttpToLoopback,
-    Backoff retry) {
+    Backoff retry,
+    AntiEntropy.Settings antiEntropy) {
 
   public static AzureConfig fromEnvironment() {
     return from(System.getenv());
@@ -56,6 +58,22 @@ public record AzureConfig(
         Settings.peers(env.getOrDefault("SYNCLINE_PEERS", "")),
         secrets,
         Boolean.parseBoolean(env.getOrDefault("SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "false")),
-        Settings.backoff(env));
+        Settings.backoff(env),
+        antiEntropy(env));
+  }
+
+  /**
+   * {@link Settings#antiEntropy}, with a period of whole minutes: the {@code AntiEntropy} timer
+   * fires every minute and runs a round on the tick that opens each period, so a shorter or
+   * fractional period would leave windows of buckets that are never compared.
+   */
+  static AntiEntropy.Settings antiEntropy(Map<String, String> env) {
+    AntiEntropy.Settings settings = Settings.antiEntropy(env);
+    long millis = settings.roundPeriod().toMillis();
+    if (millis % AntiEntropyFunction.TICK_MILLIS != 0) {
+      throw SynclineException.configuration("SYNCLINE_ANTI_ENTROPY_PERIOD must be a whole number of minutes "
+          + "(the AntiEntropy timer fires every minute), got " + settings.roundPeriod());
+    }
+    return settings;
   }
 }

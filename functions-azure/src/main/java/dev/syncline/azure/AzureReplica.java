@@ -12,6 +12,7 @@ import dev.syncline.core.clock.Clock;
 import dev.syncline.core.http.IngressHandler;
 import dev.syncline.core.metrics.LogLineMetrics;
 import dev.syncline.core.outbox.OutboxDrain;
+import dev.syncline.core.repair.AntiEntropy;
 import java.util.function.Consumer;
 
 /**
@@ -23,14 +24,16 @@ public final class AzureReplica {
   final IntentDelivery intents;
   final IngressHandler ingress;
   final OutboxDrain drain;
+  final AntiEntropy antiEntropy;
   final TableStorageDedupeStore dedupe;
   final Clock clock;
 
-  private AzureReplica(IntentDelivery intents, IngressHandler ingress, OutboxDrain drain,
+  private AzureReplica(IntentDelivery intents, IngressHandler ingress, OutboxDrain drain, AntiEntropy antiEntropy,
       TableStorageDedupeStore dedupe, Clock clock) {
     this.intents = intents;
     this.ingress = ingress;
     this.drain = drain;
+    this.antiEntropy = antiEntropy;
     this.dedupe = dedupe;
     this.clock = clock;
   }
@@ -73,6 +76,7 @@ public final class AzureReplica {
         .secrets(config.secrets())
         .allowPlainHttpToLoopback(config.allowPlainHttpToLoopback())
         .retry(config.retry())
+        .antiEntropy(config.antiEntropy())
         .stores(
             new TableStorageRecordStore(tables.getTableClient(config.recordsTable())),
             dedupe,
@@ -80,6 +84,6 @@ public final class AzureReplica {
         .clock(clock)
         .metrics(new LogLineMetrics(config.replicaId(), new AppInsightsTraceFormat(), metricLines, clock))
         .build();
-    return new AzureReplica(replica.intents, replica.ingress, replica.drain, dedupe, clock);
+    return new AzureReplica(replica.intents, replica.ingress, replica.drain, replica.antiEntropy, dedupe, clock);
   }
 }

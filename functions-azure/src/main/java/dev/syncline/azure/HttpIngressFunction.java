@@ -15,9 +15,10 @@ import java.util.Optional;
 
 /**
  * The HTTPS ingress of DESIGN section 6 ({@code POST /events}, {@code GET /records/...}, {@code
- * OPTIONS /events}) as one catch-all HTTP trigger; {@code host.json} sets an empty route prefix so
- * the paths are the same as on the other clouds. Requests are authenticated by their webhook
- * signature, so the function level is anonymous.
+ * OPTIONS /events}), and the core's anti-entropy ({@code /anti-entropy/*}, read repair) and
+ * dead-letter ({@code /admin/dead-letters*}) routes, as one catch-all HTTP trigger; {@code
+ * host.json} sets an empty route prefix so the paths are the same as on the other clouds. Requests
+ * are authenticated by their webhook signature, so the function level is anonymous.
  */
 public final class HttpIngressFunction {
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.syncline.core.SynclineException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,30 @@ class AzureConfigTest {
 
     assertThat(config.replicaId()).isEqualTo("azure-eastus");
     assertThat(config.recordsTable()).isEqualTo("synclineRecords");
+    assertThat(config.antiEntropy().roundPeriod()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(config.antiEntropy().repairsPerRound()).isEqualTo(100);
+  }
+
+  @Test
+  void from_readsTheAntiEntropySettings() {
+    Map<String, String> env = deployed("whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3");
+    env.put("SYNCLINE_ANTI_ENTROPY_PERIOD", "PT5M");
+    env.put("SYNCLINE_ANTI_ENTROPY_REPAIRS", "25");
+
+    AzureConfig config = AzureConfig.from(env);
+
+    assertThat(config.antiEntropy().roundPeriod()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config.antiEntropy().repairsPerRound()).isEqualTo(25);
+  }
+
+  @Test
+  void from_refusesAnAntiEntropyPeriodThatIsNotWholeMinutes() {
+    Map<String, String> env = deployed("whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3");
+    env.put("SYNCLINE_ANTI_ENTROPY_PERIOD", "PT90S");
+
+    assertThatThrownBy(() -> AzureConfig.from(env))
+        .isInstanceOfSatisfying(SynclineException.class, e -> assertThat(e.kind()).isEqualTo(SynclineException.Kind.CONFIGURATION))
+        .hasMessageContaining("SYNCLINE_ANTI_ENTROPY_PERIOD");
   }
 
   @Test

@@ -7,7 +7,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.azure.functions.HttpMethod;
+import com.microsoft.azure.functions.ExecutionContext;
+import com.sun.net.httpserver.HttpServer;
 import dev.syncline.azure.tables.Azurite;
+import dev.syncline.azure.tables.TableStorageRecordStore;
+import dev.syncline.core.RecordKey;
+import dev.syncline.core.crdt.RecordState;
+import dev.syncline.core.port.RecordStore;
+import dev.syncline.core.port.StoredRecord;
+import dev.syncline.core.repair.RecordDigest;
+import java.net.InetSocketAddress;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import dev.syncline.core.contract.Samples;
 import dev.syncline.core.event.ChangeEvents;
 import dev.syncline.core.http.WebhookSignature;
@@ -29,7 +42,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The three functions on real payloads, against Azure Table Storage as emulated by Azurite. */
+/** The four functions on real payloads, against Azure Table Storage as emulated by Azurite. */
 class AzureFunctionsTest {
 
   private static final ObjectMapper JSON = dev.syncline.core.json.Json.newMapper();
@@ -235,5 +248,207 @@ class AzureFunctionsTest {
     assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
     assertThat(JSON.readTree(r.bodyText()).get("status").asInt()).isEqualTo(bad.status());
     assertThat(status("user/42")).isEqualTo(404);
+  }
+
+  // ---- anti-entropy and dead letters ----------------------------------------------------------
+
+  /** A function's context whose logger keeps what it is given. */
+  private static ExecutionContext context(List<String> lines) {
+    Logger logger = Logger.getAnonymousLogger();
+    logger.setUseParentHandlers(false);
+    logger.setLevel(Level.ALL);
+    logger.addHandler(new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        lines.add(record.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    });
+    return new ExecutionContext() {
+      @Override
+      public Logger getLogger() {
+        return logger;
+      }
+
+      @Override
+      public String getInvocationId() {
+        return "test";
+      }
+
+      @Override
+      public String getFunctionName() {
+        return "AntiEntropy";
+      }
+    };
+  }
+
+  /** The JSON of the function's one summary line, which starts with {@code anti-entropy }. */
+  private static JsonNode summary(List<String> lines) throws Exception {
+    List<String> summaries = lines.stream().filter(l -> l.startsWith("anti-entropy {")).toList();
+    assertThat(summaries).hasSize(1);
+    return JSON.readTree(summaries.get(0).substring("anti-entropy ".length()));
+  }
+
+  @Test
+  void antiEntropy_logsASummary_namingAPeerThatDidNotAnswer_andTheExchangeMetric() throws Exception {
+    List<String> lines = new ArrayList<>();
+
+    new AntiEntropyFunction(replica).run("{}", context(lines));
+
+    JsonNode s = summary(lines);
+    assertThat(s.get("firstBucket").asInt()).isEqualTo(replica.antiEntropy.windowStart(NOW));
+    assertThat(s.get("buckets").asInt()).isEqualTo(64);
+    assertThat(s.get("exchanges").asInt()).isEqualTo(1);
+    assertThat(s.get("unreachable")).extracting(JsonNode::asText).containsExactly("gcp-us-east4");
+    assertThat(s.get("pulled").asInt()).isZero();
+    assertThat(metric("AntiEntropyExchanges")).singleElement().satisfies(m -> assertThat(m.get("value").asLong()).isEqualTo(1));
+  }
+
+  /** A replica on fresh tables, its only peer {@code peer} at {@code peerUrl}; returns it and its records table. */
+  private record Wired(AzureReplica replica, RecordStore records) {}
+
+  private Wired wire(String id, String ownSecret, String peer, String peerUrl, String peerSecret, Map<String, String> extra) {
+    String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    Map<String, String> env = new HashMap<>(Map.of(
+        "SYNCLINE_REPLICA_ID", id,
+        "SYNCLINE_STORAGE_CONNECTION", Azurite.get().connectionString,
+        "SYNCLINE_RECORDS_TABLE", "records" + suffix,
+        "SYNCLINE_DEDUPE_TABLE", "dedupe" + suffix,
+        "SYNCLINE_DEAD_LETTERS_TABLE", "dead" + suffix,
+        "SYNCLINE_PEERS", peer + "=" + peerUrl,
+        "SYNCLINE_SECRETS", ownSecret + "," + peer + "=" + peerSecret,
+        "SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "true"));
+    env.putAll(extra);
+    for (String table : List.of("records", "dedupe", "dead")) {
+      service.createTable(table + suffix);
+    }
+    AzureReplica r = AzureReplica.create(AzureConfig.from(env), time::get, service, metricLines::add);
+    return new Wired(r, new TableStorageRecordStore(service.getTableClient("records" + suffix)));
+  }
+
+  /** Serves {@code target}'s HTTP ingress function on a loopback port, as the Functions host would. */
+  private static HttpServer serve(java.util.function.Supplier<AzureReplica> target) throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", exchange -> {
+      Map<String, String> headers = new HashMap<>();
+      exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, values.get(0)));
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      FakeHttp.Request request = new FakeHttp.Request(HttpMethod.valueOf(exchange.getRequestMethod()),
+          URI.create("http://127.0.0.1" + exchange.getRequestURI()), headers,
+          body.length == 0 ? Optional.empty() : Optional.of(body));
+      FakeHttp.Response response = (FakeHttp.Response) new HttpIngressFunction(target.get()).run(request, null);
+      byte[] out = response.body() == null ? new byte[0] : (byte[]) response.body();
+      response.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+      exchange.sendResponseHeaders(response.getStatusCode(), out.length == 0 ? -1 : out.length);
+      exchange.getResponseBody().write(out);
+      exchange.close();
+    });
+    server.start();
+    return server;
+  }
+
+  /** The first of {@code prefix-0, prefix-1, ...} whose bucket is in the window a round at {@code NOW} compares. */
+  private RecordKey keyInTodaysWindow(String prefix) {
+    int first = replica.antiEntropy.windowStart(NOW);
+    for (int i = 0; ; i++) {
+      RecordKey k = new RecordKey("user", prefix + "-" + i);
+      int b = RecordDigest.bucket(k);
+      if (b >= first && b < first + 64) {
+        return k;
+      }
+    }
+  }
+
+  private static RecordState stateOf(RecordStore store, RecordKey key) {
+    return store.load(key).map(v -> v.record().state()).orElse(RecordState.EMPTY);
+  }
+
+  @Test
+  void antiEntropy_repairsBothWays_overThePeersHttpIngress() throws Exception {
+    // GIVEN two Azure replicas, the west one served over HTTP, each holding a record the other lacks
+    String east = SECRET;
+    String west = SECRET.replace("MDEy", "OTk5");
+    AzureReplica[] westReplica = new AzureReplica[1];
+    HttpServer server = serve(() -> westReplica[0]);
+    try {
+      String westUrl = "http://127.0.0.1:" + server.getAddress().getPort();
+      Wired a = wire("azure-eastus", east, "azure-westus", westUrl, west, Map.of());
+      Wired b = wire("azure-westus", west, "azure-eastus", "http://127.0.0.1:9", east, Map.of());
+      westReplica[0] = b.replica();
+      RecordKey onlyEast = keyInTodaysWindow("east");
+      RecordKey onlyWest = keyInTodaysWindow("west");
+      a.records().write(onlyEast, StoredRecord.EMPTY.withState(Samples.userState("azure-eastus", "e@x", NOW)), 0);
+      b.records().write(onlyWest, StoredRecord.EMPTY.withState(Samples.userState("azure-westus", "w@x", NOW)), 0);
+
+      // WHEN the east replica's timer fires
+      List<String> lines = new ArrayList<>();
+      new AntiEntropyFunction(a.replica()).run("{}", context(lines));
+
+      // THEN each record is at both, with equal states
+      JsonNode s = summary(lines);
+      assertThat(s.get("unreachable")).isEmpty();
+      assertThat(s.get("keysDiffering").asInt()).isEqualTo(2);
+      assertThat(s.get("pulled").asInt()).isEqualTo(1);
+      assertThat(s.get("pushed").asInt()).isEqualTo(1);
+      assertThat(s.get("failed").asInt()).isZero();
+      for (RecordKey k : List.of(onlyEast, onlyWest)) {
+        assertThat(stateOf(a.records(), k).isEmpty()).as("%s at east", k).isFalse();
+        assertThat(RecordDigest.of(k, stateOf(b.records(), k))).as(k.toString()).isEqualTo(RecordDigest.of(k, stateOf(a.records(), k)));
+      }
+      assertThat(metric("Repaired")).hasSize(2);
+
+      // AND the next round finds nothing to repair
+      List<String> again = new ArrayList<>();
+      new AntiEntropyFunction(a.replica()).run("{}", context(again));
+      assertThat(summary(again).get("bucketsDiffering").asInt()).isZero();
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void antiEntropy_runsOnlyOnTheTickThatOpensAPeriod() throws Exception {
+    Wired a = wire("azure-eastus", SECRET, "gcp-us-east4", "http://127.0.0.1:9", SECRET.replace("MDEy", "OTk5"),
+        Map.of("SYNCLINE_ANTI_ENTROPY_PERIOD", "PT5M", "SYNCLINE_ANTI_ENTROPY_REPAIRS", "10"));
+    assertThat(a.replica().antiEntropy.settings().repairsPerRound()).isEqualTo(10);
+    List<String> lines = new ArrayList<>();
+
+    time.set(NOW + 60_000); // the second tick of a 5-minute period (NOW is a multiple of 5 minutes)
+    new AntiEntropyFunction(a.replica()).run("{}", context(lines));
+    assertThat(lines).noneMatch(l -> l.startsWith("anti-entropy {"));
+
+    time.set(NOW + 300_000 + 2_000); // the tick that opens the next one, 2 s late
+    new AntiEntropyFunction(a.replica()).run("{}", context(lines));
+    assertThat(summary(lines).get("firstBucket").asInt()).isEqualTo(a.replica().antiEntropy.windowStart(NOW + 300_000));
+  }
+
+  @Test
+  void ingress_listsTheDeadLetters_andReplaysOneById() throws Exception {
+    ObjectNode tree = (ObjectNode) JSON.readTree(sampleEvent());
+    tree.set("data", JSON.readTree("{\"ops\":[{\"op\":\"set\",\"field\":\"phone\"}]}"));
+    new EventGridIntentFunction(replica).run(JSON.writeValueAsString(tree), null);
+
+    FakeHttp.Response listed = http(HttpMethod.GET, "/admin/dead-letters", signedGet("/admin/dead-letters"), null);
+
+    assertThat(listed.getStatusCode()).isEqualTo(200);
+    JsonNode group = JSON.readTree(listed.bodyText()).get("groups").get(0);
+    assertThat(group.get("kind").asText()).isEqualTo("INTENT");
+    assertThat(group.get("count").asInt()).isEqualTo(1);
+    String id = group.get("letters").get(0).get("id").asText();
+
+    byte[] replay = ("{\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8);
+    Map<String, String> headers = new HashMap<>(signed("replay-1", replay));
+    headers.put("content-type", "application/json");
+    FakeHttp.Response replayed = http(HttpMethod.POST, "/admin/dead-letters/replay", headers, replay);
+
+    assertThat(replayed.getStatusCode()).isEqualTo(200);
+    JsonNode result = JSON.readTree(replayed.bodyText()).get("replayed").get(0);
+    assertThat(result.get("id").asText()).isEqualTo(id);
+    assertThat(result.get("outcome").asText()).isEqualTo("refused"); // still malformed
   }
 }

@@ -1,6 +1,7 @@
 package dev.syncline.azure.tables;
 
 import com.azure.core.exception.HttpResponseException;
+import com.azure.core.http.rest.PagedResponse;
 import com.azure.core.util.Context;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.ListEntitiesOptions;
@@ -12,15 +13,19 @@ import com.azure.data.tables.models.TableTransactionActionType;
 import dev.syncline.core.RecordKey;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.event.StoredRecordCodec;
+import dev.syncline.core.port.BucketPage;
 import dev.syncline.core.port.OutboxEntry;
 import dev.syncline.core.port.RecordStore;
 import dev.syncline.core.port.StoredRecord;
 import dev.syncline.core.port.Versioned;
+import dev.syncline.core.repair.Digest;
+import dev.syncline.core.repair.RecordDigest;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,13 +38,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * entity {@code outbox-<peer>} per peer it owes. Every write is ONE entity-group transaction in
  * that partition, conditional on the record entity's ETag ({@code If-Match}), so state and outbox
  * change together or not at all. Large values are split across 64 KiB binary properties; an
- * entity over 1 MiB is refused before anything is written. The partition key is the record's
- * subject in URL-safe base64, since Table keys may not contain {@code /}.
+ * entity over 1 MiB is refused before anything is written.
+ *
+ * <p>The partition key is the record's anti-entropy bucket ({@link RecordDigest#bucket}) as three
+ * lower-case hex digits, a {@code .}, and the record's subject in URL-safe base64 (Table keys may
+ * not contain {@code /}), so that one bucket is one partition-range query. Every write also keeps
+ * the digest of the state ({@link RecordDigest#of}) on the record entity, as the 16-byte binary
+ * property {@code h}, which {@link #scanBucket} reads without the state.
  */
 public final class TableStorageRecordStore implements RecordStore {
 
   static final String RECORD_ROW = "record";
   static final String OUTBOX_PREFIX = "outbox-";
+  /** The record entity's property that holds the digest of its state. */
+  static final String DIGEST = "h";
+  /** The most entities Table Storage returns in one page of a query. */
+  static final int MAX_PAGE = 1000;
   /** Table Storage's entity limit, 1 MiB, less room for property names and system properties. */
   static final int MAX_ENTITY_BYTES = 1024 * 1024 - 16 * 1024;
 
@@ -74,8 +88,15 @@ public final class TableStorageRecordStore implements RecordStore {
     this.maxTransactionBytes = maxTransactionBytes;
   }
 
+  /** {@code <bucket, 3 hex digits>.<subject in URL-safe base64>}. */
   static String partitionOf(RecordKey key) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(key.subject().getBytes(StandardCharsets.UTF_8));
+    return bucketPrefix(RecordDigest.bucket(key))
+        + Base64.getUrlEncoder().withoutPadding().encodeToString(key.subject().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** What every partition key of a bucket starts with: three lower-case hex digits and a {@code .}. */
+  static String bucketPrefix(int bucket) {
+    return String.format("%03x.", bucket);
   }
 
   /** The partition's entities by row key, as stored now. */
@@ -128,12 +149,14 @@ public final class TableStorageRecordStore implements RecordStore {
     if (storedVersion != expectedVersion) {
       throw SynclineException.concurrentModification("record " + key + " changed since it was read");
     }
+    byte[] state = StoredRecordCodec.encodeState(record.state());
     TableEntity next = new TableEntity(pk, RECORD_ROW)
         .addProperty("subject", key.subject())
         .addProperty("version", expectedVersion + 1)
         .addProperty("owing", !record.outbox().isEmpty())
-        .addProperty("due", record.nextDueMillis());
-    Chunks.put(next, "state", StoredRecordCodec.encodeState(record.state()));
+        .addProperty("due", record.nextDueMillis())
+        .addProperty(DIGEST, RecordDigest.of(key, state).bytes());
+    Chunks.put(next, "state", state);
     Chunks.put(next, "applied", StoredRecordCodec.encodeAppliedIntents(record.appliedIntents()));
     requireFits(key, next);
     List<TableTransactionAction> actions = new ArrayList<>();
@@ -259,5 +282,58 @@ public final class TableStorageRecordStore implements RecordStore {
       throw readFailure(e);
     }
     return out;
+  }
+
+  /**
+   * One partition-range query over the bucket's partitions ({@code PartitionKey ge 'bbb.' and lt
+   * 'bbb/'}, since {@code /} follows {@code .}), of the record entities only, selecting the subject
+   * and the digest: one request per page. The cursor is the query's continuation token (the next
+   * partition and row key), so a page resumes where the one before stopped whatever was written
+   * since. Table Storage may end a page early, even empty, with a continuation (at a partition
+   * server's boundary, or after 5 s); such a page is returned as it is, with its cursor.
+   */
+  @Override
+  public BucketPage scanBucket(int bucket, String cursor, int limit) {
+    if (bucket < 0 || bucket >= RecordDigest.BUCKETS) {
+      throw new IllegalArgumentException("bucket " + bucket + " is out of range");
+    }
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive");
+    }
+    String from = bucketPrefix(bucket);
+    String to = from.substring(0, 3) + "/";
+    ListEntitiesOptions options = new ListEntitiesOptions()
+        .setFilter("PartitionKey ge '" + from + "' and PartitionKey lt '" + to + "' and RowKey eq '" + RECORD_ROW + "'")
+        .setSelect(List.of("subject", DIGEST))
+        .setTop(Math.min(limit, MAX_PAGE));
+    try {
+      var pages = cursor == null
+          ? table.listEntities(options, null, Context.NONE).iterableByPage()
+          : table.listEntities(options, null, Context.NONE).iterableByPage(cursor);
+      Iterator<PagedResponse<TableEntity>> it = pages.iterator();
+      if (!it.hasNext()) {
+        return new BucketPage(List.of(), null);
+      }
+      PagedResponse<TableEntity> page = it.next();
+      List<BucketPage.Entry> entries = new ArrayList<>();
+      for (TableEntity e : page.getValue()) {
+        entries.add(new BucketPage.Entry(RecordKey.fromSubject((String) e.getProperty("subject")), digestOf(e)));
+      }
+      String next = page.getContinuationToken();
+      return new BucketPage(entries, next == null || next.isEmpty() ? null : next);
+    } catch (HttpResponseException | UncheckedIOException e) {
+      throw readFailure(e);
+    }
+  }
+
+  private static Digest digestOf(TableEntity record) {
+    Object h = record.getProperty(DIGEST);
+    if (h instanceof byte[] bytes) {
+      return Digest.ofBytes(bytes);
+    }
+    if (h instanceof String base64) { // a binary property whose type annotation did not come back
+      return Digest.ofBytes(Base64.getDecoder().decode(base64));
+    }
+    throw new IllegalStateException("record entity " + record.getPartitionKey() + " has no digest '" + DIGEST + "'");
   }
 }
