@@ -35,7 +35,7 @@ import java.util.stream.Collectors;
 public final class DeadLetterReplay {
 
   /** The most letters listed, or replayed by reason, at once. */
-  public static final int MAX_LETTERS = 1_000;
+  public static final int MAX_LETTERS = 100;
 
   private final SyncEngine engine;
   private final OutboxDrain drain;
