@@ -24,6 +24,10 @@ class AntiEntropyCostTest {
   private static final String GCP = "gcp-us-east4";
   private static final int RECORDS = Integer.getInteger("syncline.ae.records", 1_000);
 
+  private static long scanned(Mesh mesh, java.util.function.ToLongFunction<Mesh.Node> counter) {
+    return mesh.nodes.values().stream().mapToLong(counter).sum();
+  }
+
   @Test
   void aFullCycleWhenNothingDiffers_andTheRepairOfOneRecordThatDoes() {
     AntiEntropy.Settings settings = AntiEntropy.Settings.standard();
@@ -38,14 +42,22 @@ class AntiEntropyCostTest {
 
     // A full cycle with nothing to repair: every replica compares every bucket with both peers.
     long bytesBefore = mesh.bytesOnWire.get();
+    long pairsBefore = scanned(mesh, n -> n.pairsScanned.get());
+    long pagesBefore = scanned(mesh, n -> n.pagesScanned.get());
+    long loadsBefore = scanned(mesh, n -> n.loads.get());
     long started = System.nanoTime();
     AntiEntropy.Report steady = mesh.cycle();
     double steadyMillis = (System.nanoTime() - started) / 1e6;
     long steadyBytes = mesh.bytesOnWire.get() - bytesBefore;
+    long pairsRead = scanned(mesh, n -> n.pairsScanned.get()) - pairsBefore;
+    long pagesRead = scanned(mesh, n -> n.pagesScanned.get()) - pagesBefore;
+    long loads = scanned(mesh, n -> n.loads.get()) - loadsBefore;
     assertThat(steady.repaired()).isZero();
     assertThat(steady.bucketsDiffering()).isZero();
-    // Each replica reads its buckets once for its own rounds and once per peer it answers.
-    long pairsRead = 3L * 3 * RECORDS;
+    // Each replica reads its buckets once for its own rounds and once for each peer it answers,
+    // and loads no record.
+    assertThat(pairsRead).isEqualTo(3L * 3 * RECORDS);
+    assertThat(loads).isZero();
 
     // One record diverges: its change to GCP is lost.
     RecordKey lost = new RecordKey("user", "u" + (RECORDS / 2));
@@ -74,9 +86,9 @@ class AntiEntropyCostTest {
 
     System.out.printf("anti-entropy cost, %d records on 3 replicas:%n", RECORDS);
     System.out.printf("  a full cycle when nothing differs: %d rounds per replica, %d exchanges, %d bytes on the wire"
-            + " (%.0f per record), %d (key, digest) pairs read from the stores, %.0f ms of CPU in process%n",
-        RecordDigest.BUCKETS / settings.bucketsPerRound(), steady.exchanges(), steadyBytes, (double) steadyBytes / RECORDS,
-        pairsRead, steadyMillis);
+            + " in all, %d (key, digest) pairs read from the stores in %d bucket pages (in all, over the three replicas),"
+            + " no record loaded, %.0f ms of CPU in process%n",
+        RecordDigest.BUCKETS / settings.bucketsPerRound(), steady.exchanges(), steadyBytes, pairsRead, pagesRead, steadyMillis);
     System.out.printf("  one divergent record (bucket %d): found and repaired in round %d of %d (at one round a minute,"
             + " %d min; the worst case is a whole cycle), %d bytes of states moved, %.0f ms of CPU in process%n",
         bucket, rounds, RecordDigest.BUCKETS / settings.bucketsPerRound(), rounds, repairBytes, repairMillis);

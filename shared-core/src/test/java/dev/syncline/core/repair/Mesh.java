@@ -52,6 +52,10 @@ final class Mesh {
     final InMemoryDedupeStore dedupe = new InMemoryDedupeStore();
     final InMemoryDeadLetterSink deadLetters = new InMemoryDeadLetterSink();
     final InMemoryMetrics metrics = new InMemoryMetrics();
+    /** (key, digest) pairs, pages and record loads the replica asked of its store. */
+    final AtomicLong pairsScanned = new AtomicLong();
+    final AtomicLong pagesScanned = new AtomicLong();
+    final AtomicLong loads = new AtomicLong();
     Replica replica;
 
     Node(String id, int seed) {
@@ -72,13 +76,42 @@ final class Mesh {
       replica = Replica.builder(id)
           .peers(list)
           .secrets(new SigningSecrets(List.of(secret), secrets))
-          .stores(records, dedupe, deadLetters)
+          .stores(counting(), dedupe, deadLetters)
           .clock(time::get)
           .metrics(metrics)
           .transport((target, request, timeout) -> send(id, target, request))
           .sends(Runnable::run)
           .antiEntropy(settings)
           .build();
+    }
+
+    /** The record store as the replica sees it, counting what it reads. */
+    private dev.syncline.core.port.RecordStore counting() {
+      return new dev.syncline.core.port.RecordStore() {
+        @Override
+        public java.util.Optional<dev.syncline.core.port.Versioned> load(RecordKey key) {
+          loads.incrementAndGet();
+          return records.load(key);
+        }
+
+        @Override
+        public long write(RecordKey key, dev.syncline.core.port.StoredRecord record, long expectedVersion) {
+          return records.write(key, record, expectedVersion);
+        }
+
+        @Override
+        public List<RecordKey> withDueOutbox(long nowMillis, int limit) {
+          return records.withDueOutbox(nowMillis, limit);
+        }
+
+        @Override
+        public dev.syncline.core.port.BucketPage scanBucket(int bucket, String cursor, int limit) {
+          dev.syncline.core.port.BucketPage page = records.scanBucket(bucket, cursor, limit);
+          pagesScanned.incrementAndGet();
+          pairsScanned.addAndGet(page.entries().size());
+          return page;
+        }
+      };
     }
 
     /** Applies an intent through the bus path. */
