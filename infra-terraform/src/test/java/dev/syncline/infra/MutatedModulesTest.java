@@ -26,7 +26,7 @@ class MutatedModulesTest {
     return Stream.of(
         Arguments.of("aws/functions.tf", "OutboxDrainHandler::handleRequest", "OutboxDrainHandler::handle",
             Check.PACKAGES, "has no public method handle"),
-        Arguments.of("aws/main.tf", "SYNCLINE_PEERS              =", "SYNCLINE_PEER               =",
+        Arguments.of("aws/main.tf", "SYNCLINE_PEERS                =", "SYNCLINE_PEER                 =",
             Check.ENVIRONMENT, "the AWS functions read SYNCLINE_PEERS but it is not set"),
         Arguments.of("aws/storage.tf", "secret_string = local.signing_secrets", "secret_string = \"whsec_MDEyMzQ1Njc4OWFiY2RlZjAx\"",
             Check.SECRETS, "a secret in plain text"),
