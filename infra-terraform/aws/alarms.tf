@@ -60,6 +60,24 @@ resource "aws_cloudwatch_metric_alarm" "drain_schedule_dlq" {
   tags = local.tags
 }
 
+resource "aws_cloudwatch_metric_alarm" "anti_entropy_schedule_dlq" {
+  alarm_name          = "${local.name}-anti-entropy-schedule-dlq-not-empty"
+  alarm_description   = "EventBridge Scheduler could not invoke the anti-entropy function (see the messages in SQS ${aws_sqs_queue.anti_entropy_schedule_dlq.name} for the error): differences between replicas that replication missed are not being repaired until it is fixed."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = aws_sqs_queue.anti_entropy_schedule_dlq.name }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = local.tags
+}
+
 # ---------------------------------------------------------------------------------------------
 # Metrics the functions emit in Embedded Metric Format (namespace Syncline, dimension ReplicaId).
 # They exist only while something is counted or measured, so missing data is not breaching.
@@ -108,23 +126,33 @@ resource "aws_cloudwatch_metric_alarm" "replication_lag" {
 # Lambda's own metrics.
 # ---------------------------------------------------------------------------------------------
 
-# Unhandled errors or timeouts in 2 of the last 3 five-minute periods. A single failure is often
-# by design (the intent function throws on transient errors so that it is retried), a lasting
-# one is not. The DLQ alarms above are the ones that mean something was lost.
+locals {
+  # The anti-entropy function runs once a period; its alarms' periods must hold at least one run.
+  anti_entropy_error_period  = 60 * max(5, var.anti_entropy_period_minutes)
+  anti_entropy_silent_period = 60 * max(5, 2 * var.anti_entropy_period_minutes)
+}
+
+# Unhandled errors or timeouts in 2 of the last 3 periods: five minutes, or for the anti-entropy
+# function its schedule's period if longer (so that two failed rounds in a row fire it). A single
+# failure is often by design (the intent function throws on transient errors so that it is
+# retried), a lasting one is not. The DLQ alarms above are the ones that mean something was lost.
+# An anti-entropy round fails only when its own store cannot be read or it times out; a peer that
+# does not answer is named in its summary line, not an error.
 resource "aws_cloudwatch_metric_alarm" "function_errors" {
   for_each = {
-    intent  = aws_lambda_function.intent.function_name
-    ingress = aws_lambda_function.ingress.function_name
-    drain   = aws_lambda_function.drain.function_name
+    intent       = { name = aws_lambda_function.intent.function_name, period = 300 }
+    ingress      = { name = aws_lambda_function.ingress.function_name, period = 300 }
+    drain        = { name = aws_lambda_function.drain.function_name, period = 300 }
+    anti_entropy = { name = aws_lambda_function.anti_entropy.function_name, period = local.anti_entropy_error_period }
   }
 
-  alarm_name          = "${each.value}-errors"
-  alarm_description   = "The ${each.key} function of Syncline ${var.replica_id} keeps failing (unhandled errors or timeouts); see its log group /aws/lambda/${each.value}."
+  alarm_name          = "${each.value.name}-errors"
+  alarm_description   = "The ${each.key} function of Syncline ${var.replica_id} keeps failing (unhandled errors or timeouts); see its log group /aws/lambda/${each.value.name}."
   namespace           = "AWS/Lambda"
   metric_name         = "Errors"
-  dimensions          = { FunctionName = each.value }
+  dimensions          = { FunctionName = each.value.name }
   statistic           = "Sum"
-  period              = 300
+  period              = each.value.period
   evaluation_periods  = 3
   datapoints_to_alarm = 2
   threshold           = 0
@@ -146,6 +174,27 @@ resource "aws_cloudwatch_metric_alarm" "drain_not_running" {
   dimensions          = { FunctionName = aws_lambda_function.drain.function_name }
   statistic           = "Sum"
   period              = 300
+  evaluation_periods  = 2
+  threshold           = 1
+  comparison_operator = "LessThanThreshold"
+  treat_missing_data  = "breaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = local.tags
+}
+
+# Heartbeat of the anti-entropy schedule: no invocation in two alarm periods of
+# max(5, 2 x anti_entropy_period_minutes) minutes (at least two missed rounds) means the schedule
+# is disabled or gone. Breaching on missing data, as for the drain.
+resource "aws_cloudwatch_metric_alarm" "anti_entropy_not_running" {
+  alarm_name          = "${local.name}-anti-entropy-not-running"
+  alarm_description   = "The anti-entropy function ${aws_lambda_function.anti_entropy.function_name} has not run for ${2 * local.anti_entropy_silent_period / 60} minutes (schedule ${aws_scheduler_schedule.anti_entropy.name} disabled or deleted?): differences between replicas that replication missed are not repaired."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Invocations"
+  dimensions          = { FunctionName = aws_lambda_function.anti_entropy.function_name }
+  statistic           = "Sum"
+  period              = local.anti_entropy_silent_period
   evaluation_periods  = 2
   threshold           = 1
   comparison_operator = "LessThanThreshold"

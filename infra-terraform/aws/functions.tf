@@ -12,14 +12,20 @@ resource "aws_cloudwatch_log_group" "fn" {
 
 # ---------------------------------------------------------------------------------------------
 # IAM: one role per function, each granted exactly the calls its code path makes.
-#   intent : records Get/Put, dedupe Get/Put/Delete, dead letters Put (unappliable intents and
-#            changes the immediate forward gives up on), SendMessage to its on-failure queue.
-#   ingress: records Get/Put, dedupe Get/Put/Delete (peers may also POST write intents, which go
-#            through the dedupe claim). Never writes dead letters, never queries the index.
-#   drain  : Query on the outbox-due index, records Get/Put, dead letters Put. No dedupe.
-# All three read the signing secrets once per container. No UpdateItem, BatchWrite, Scan or
-# transactions: writes are PutItem (conditional, except marking a dedupe entry completed) and the
-# conditional DeleteItem that releases a dedupe lease.
+#   intent      : records Get/Put, dedupe Get/Put/Delete, dead letters Put (unappliable intents
+#                 and changes the immediate forward gives up on), SendMessage to its on-failure
+#                 queue.
+#   ingress     : records Get/Put, dedupe Get/Put/Delete (peers may also POST write intents, which
+#                 go through the dedupe claim); Query on the anti-entropy index (it answers a
+#                 peer's digests, /anti-entropy/*); dead letters Scan and Get (/admin/dead-letters
+#                 lists them, a replay reads one by id) and Put (a replayed intent is applied and
+#                 forwarded at once, and a forward the peer refuses is dead-lettered).
+#   drain       : Query on the outbox-due index, records Get/Put, dead letters Put. No dedupe.
+#   anti_entropy: Query on the anti-entropy index (its buckets), records Get/Put (a pulled state
+#                 is merged like any change). No dedupe, no dead letters.
+# All four read the signing secrets once per container. No UpdateItem, BatchWrite or
+# transactions, and Scan only on the dead letters: writes are PutItem (conditional, except
+# marking a dedupe entry completed) and the conditional DeleteItem that releases a dedupe lease.
 # ---------------------------------------------------------------------------------------------
 
 data "aws_iam_policy_document" "lambda_assume" {
@@ -108,6 +114,21 @@ data "aws_iam_policy_document" "ingress" {
     actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"]
     resources = [aws_dynamodb_table.dedupe.arn]
   }
+
+  # A peer's POST /anti-entropy/digests: this replica's (key, digest) pairs of those buckets.
+  statement {
+    sid       = "AntiEntropyIndex"
+    actions   = ["dynamodb:Query"]
+    resources = ["${aws_dynamodb_table.records.arn}/index/anti-entropy"]
+  }
+
+  # GET /admin/dead-letters (Scan), POST /admin/dead-letters/replay (GetItem by id; PutItem when
+  # the replay's forward is refused, as the intent function dead-letters).
+  statement {
+    sid       = "DeadLetters"
+    actions   = ["dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem"]
+    resources = [aws_dynamodb_table.dead_letters.arn]
+  }
 }
 
 data "aws_iam_policy_document" "drain" {
@@ -142,11 +163,39 @@ data "aws_iam_policy_document" "drain" {
   }
 }
 
+data "aws_iam_policy_document" "anti_entropy" {
+  statement {
+    sid       = "OwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.fn["anti_entropy"].arn}:*"]
+  }
+
+  statement {
+    sid       = "SigningSecrets"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [aws_secretsmanager_secret.signing.arn]
+  }
+
+  # GetItem and PutItem only: DynamoDbRecordStore queries indexes, never the table itself.
+  statement {
+    sid       = "Records"
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem"]
+    resources = [aws_dynamodb_table.records.arn]
+  }
+
+  statement {
+    sid       = "AntiEntropyIndex"
+    actions   = ["dynamodb:Query"]
+    resources = ["${aws_dynamodb_table.records.arn}/index/anti-entropy"]
+  }
+}
+
 resource "aws_iam_role_policy" "fn" {
   for_each = {
-    intent  = data.aws_iam_policy_document.intent.json
-    ingress = data.aws_iam_policy_document.ingress.json
-    drain   = data.aws_iam_policy_document.drain.json
+    intent       = data.aws_iam_policy_document.intent.json
+    ingress      = data.aws_iam_policy_document.ingress.json
+    drain        = data.aws_iam_policy_document.drain.json
+    anti_entropy = data.aws_iam_policy_document.anti_entropy.json
   }
 
   name   = "syncline-${each.key}"
@@ -155,7 +204,7 @@ resource "aws_iam_role_policy" "fn" {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Functions. All three run the same shaded jar with the same environment.
+# Functions. All four run the same shaded jar with the same environment.
 # - arm64: the jar is pure Java (url-connection HTTP client, no native code) and Graviton costs
 #   about 20% less per GB-second.
 # - The description carries the secret version, so rotating signing_secrets updates the
@@ -265,6 +314,39 @@ resource "aws_lambda_function" "drain" {
   logging_config {
     log_format = "Text"
     log_group  = aws_cloudwatch_log_group.fn["drain"].name
+  }
+
+  tags = local.tags
+
+  depends_on = [aws_iam_role_policy.fn]
+}
+
+# One anti-entropy round per tick of its schedule (every anti_entropy_period_minutes): this
+# period's window of 64 buckets compared with every peer over its signed ingress, and at most
+# anti_entropy_repairs differing records per peer pulled and pushed. The round goes through the
+# peers one after another, so a slow peer lengthens it: 300 s bounds it, as for the drain, and a
+# round cut short leaves its window to the next cycle. Not reserved: overlapping rounds (a long
+# round and the next tick) compare different windows, and every repair is a join.
+resource "aws_lambda_function" "anti_entropy" {
+  function_name = local.function_names.anti_entropy
+  description   = "Syncline ${var.replica_id}: scheduled anti-entropy round (secret version ${aws_secretsmanager_secret_version.signing.version_id})"
+  role          = aws_iam_role.fn["anti_entropy"].arn
+
+  runtime          = "java17"
+  handler          = "dev.syncline.aws.AntiEntropyHandler::handleRequest"
+  filename         = local.package
+  source_code_hash = filebase64sha256(local.package)
+  architectures    = ["arm64"]
+  memory_size      = var.lambda_memory_mb
+  timeout          = 300
+
+  environment {
+    variables = local.environment
+  }
+
+  logging_config {
+    log_format = "Text"
+    log_group  = aws_cloudwatch_log_group.fn["anti_entropy"].name
   }
 
   tags = local.tags

@@ -39,6 +39,16 @@ output "drain_schedule_dead_letter_queue_arn" {
   value       = aws_sqs_queue.drain_schedule_dlq.arn
 }
 
+output "anti_entropy_schedule_dead_letter_queue_url" {
+  description = "URL of the SQS queue that receives anti-entropy ticks EventBridge Scheduler could not deliver."
+  value       = aws_sqs_queue.anti_entropy_schedule_dlq.url
+}
+
+output "anti_entropy_schedule_dead_letter_queue_arn" {
+  description = "ARN of the anti-entropy schedule's dead-letter queue."
+  value       = aws_sqs_queue.anti_entropy_schedule_dlq.arn
+}
+
 output "dead_letters_table_name" {
   description = "DynamoDB table of dead-lettered changes and unappliable intents (SYNCLINE_DEAD_LETTERS_TABLE)."
   value       = aws_dynamodb_table.dead_letters.name
@@ -60,11 +70,12 @@ output "signing_secret_arn" {
 }
 
 output "function_names" {
-  description = "Lambda function names by role: intent, ingress, drain."
+  description = "Lambda function names by role: intent, ingress, drain, anti_entropy."
 
   value = {
-    intent  = aws_lambda_function.intent.function_name
-    ingress = aws_lambda_function.ingress.function_name
-    drain   = aws_lambda_function.drain.function_name
+    intent       = aws_lambda_function.intent.function_name
+    ingress      = aws_lambda_function.ingress.function_name
+    drain        = aws_lambda_function.drain.function_name
+    anti_entropy = aws_lambda_function.anti_entropy.function_name
   }
 }

@@ -5,6 +5,10 @@
 # One item per record: state, outbox and applied intents, every write a PutItem conditional on
 # `version`. While a record owes a peer it carries owing = "1" and due (epoch ms), the keys of
 # the sparse index the drain queries; KEYS_ONLY because the drain reloads each record anyway.
+# A record whose state is not empty also carries its anti-entropy bucket aeb (0-1023) and the
+# digest h of its state, written in the same PutItem: the keys of the sparse index anti-entropy
+# reads a bucket from (one Query per page), projecting only h, so a bucket read never loads a
+# state (shared-core docs/anti-entropy.md).
 resource "aws_dynamodb_table" "records" {
   name                        = "${local.name}-records"
   billing_mode                = "PAY_PER_REQUEST"
@@ -26,11 +30,25 @@ resource "aws_dynamodb_table" "records" {
     type = "N"
   }
 
+  attribute {
+    name = "aeb"
+    type = "N"
+  }
+
   global_secondary_index {
     name            = "outbox-due"
     hash_key        = "owing"
     range_key       = "due"
     projection_type = "KEYS_ONLY"
+  }
+
+  # The scheduled anti-entropy function and the ingress (answering a peer's digests) query it.
+  global_secondary_index {
+    name               = "anti-entropy"
+    hash_key           = "aeb"
+    range_key          = "pk"
+    projection_type    = "INCLUDE"
+    non_key_attributes = ["h"]
   }
 
   point_in_time_recovery {

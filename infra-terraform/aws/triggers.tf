@@ -3,9 +3,9 @@
 # - intents DLQ: write intents that never got applied (EventBridge could not invoke the intent
 #   function, or the function kept failing through Lambda's asynchronous retries). Each message
 #   holds the intent and can be replayed: dedupe makes a replay of an applied intent harmless.
-# - drain schedule DLQ: ticks EventBridge Scheduler could not hand to the drain (missing
-#   permission, deleted function). Nothing to replay, the next tick supersedes it; it exists to
-#   make a broken schedule loud.
+# - drain schedule DLQ, anti-entropy schedule DLQ: ticks EventBridge Scheduler could not hand to
+#   the drain or the anti-entropy function (missing permission, deleted function). Nothing to
+#   replay, the next tick supersedes it; they exist to make a broken schedule loud.
 # 14 days, SQS's maximum retention. SQS-managed SSE, because EventBridge and Scheduler can write
 # to it without a customer-managed key and a key policy.
 # ---------------------------------------------------------------------------------------------
@@ -19,6 +19,14 @@ resource "aws_sqs_queue" "intents_dlq" {
 
 resource "aws_sqs_queue" "drain_schedule_dlq" {
   name                      = "${local.name}-drain-schedule-dlq"
+  message_retention_seconds = 1209600
+  sqs_managed_sse_enabled   = true
+
+  tags = local.tags
+}
+
+resource "aws_sqs_queue" "anti_entropy_schedule_dlq" {
+  name                      = "${local.name}-anti-entropy-schedule-dlq"
   message_retention_seconds = 1209600
   sqs_managed_sse_enabled   = true
 
@@ -197,4 +205,68 @@ resource "aws_scheduler_schedule" "drain" {
   }
 
   depends_on = [aws_iam_role_policy.scheduler]
+}
+
+# ---------------------------------------------------------------------------------------------
+# Anti-entropy, every anti_entropy_period_minutes: the same rate as SYNCLINE_ANTI_ENTROPY_PERIOD
+# (both from local.anti_entropy_period*), because a round picks its window of buckets from the
+# clock and the period. Flexible window OFF for the same reason. A tick that cannot be handed
+# over within the period is worthless (the next one compares the next window), so it goes to its
+# DLQ then. Its own role: it may invoke only the anti-entropy function and write only its DLQ.
+# ---------------------------------------------------------------------------------------------
+resource "aws_iam_role" "anti_entropy_scheduler" {
+  # "-ae-sched": the role name stops at 64 characters.
+  name               = "${local.name}-ae-sched"
+  assume_role_policy = data.aws_iam_policy_document.scheduler_assume.json
+
+  tags = local.tags
+}
+
+data "aws_iam_policy_document" "anti_entropy_scheduler" {
+  statement {
+    sid       = "InvokeAntiEntropy"
+    actions   = ["lambda:InvokeFunction"]
+    resources = [aws_lambda_function.anti_entropy.arn]
+  }
+
+  statement {
+    sid       = "ScheduleDeadLetters"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.anti_entropy_schedule_dlq.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "anti_entropy_scheduler" {
+  name   = "syncline-anti-entropy-schedule"
+  role   = aws_iam_role.anti_entropy_scheduler.id
+  policy = data.aws_iam_policy_document.anti_entropy_scheduler.json
+}
+
+resource "aws_scheduler_schedule" "anti_entropy" {
+  name                = "${local.name}-ae"
+  group_name          = "default"
+  description         = "Syncline ${var.replica_id}: anti-entropy round every ${var.anti_entropy_period_minutes} min (SYNCLINE_ANTI_ENTROPY_PERIOD ${local.anti_entropy_period})"
+  schedule_expression = local.anti_entropy_schedule
+
+  flexible_time_window {
+    mode = "OFF"
+  }
+
+  target {
+    arn      = aws_lambda_function.anti_entropy.arn
+    role_arn = aws_iam_role.anti_entropy_scheduler.arn
+    # The anti-entropy function ignores its input.
+    input = "{}"
+
+    retry_policy {
+      maximum_event_age_in_seconds = 60 * var.anti_entropy_period_minutes
+      maximum_retry_attempts       = 5
+    }
+
+    dead_letter_config {
+      arn = aws_sqs_queue.anti_entropy_schedule_dlq.arn
+    }
+  }
+
+  depends_on = [aws_iam_role_policy.anti_entropy_scheduler]
 }

@@ -92,6 +92,28 @@ variable "replication_lag_alarm_seconds" {
   }
 }
 
+variable "anti_entropy_period_minutes" {
+  type        = number
+  description = "Minutes between anti-entropy rounds. Sets both the anti-entropy schedule's rate and SYNCLINE_ANTI_ENTROPY_PERIOD (PT<n>M) on every function, so that they cannot disagree: a round picks its window of buckets from the clock and this period, and a schedule at another interval would repeat or skip windows. A full cycle over all buckets takes 16 periods."
+  default     = 1
+
+  validation {
+    condition     = var.anti_entropy_period_minutes >= 1 && var.anti_entropy_period_minutes <= 60 && floor(var.anti_entropy_period_minutes) == var.anti_entropy_period_minutes
+    error_message = "anti_entropy_period_minutes must be a whole number of minutes from 1 to 60 (a full cycle takes 16 periods, so at most 16 hours)."
+  }
+}
+
+variable "anti_entropy_repairs" {
+  type        = number
+  description = "At most this many differing records are repaired per peer per anti-entropy round (SYNCLINE_ANTI_ENTROPY_REPAIRS). It bounds each round's cost, and so the pace at which a new, empty peer is filled."
+  default     = 100
+
+  validation {
+    condition     = var.anti_entropy_repairs >= 1 && var.anti_entropy_repairs <= 10000 && floor(var.anti_entropy_repairs) == var.anti_entropy_repairs
+    error_message = "anti_entropy_repairs must be a whole number from 1 to 10000 (the functions refuse anything else)."
+  }
+}
+
 variable "alarm_email" {
   type        = string
   description = "If set, this address is subscribed to the alarm topic (SNS sends a confirmation mail first). The topic is created either way."

@@ -16,19 +16,22 @@ locals {
   plan_is_consumption = var.service_plan_sku == "Y1"
   plan_is_elastic     = startswith(var.service_plan_sku, "EP")
 
-  # The one environment of all three functions. The SYNCLINE_* names are exactly those the
+  # The one environment of all four functions. The SYNCLINE_* names are exactly those the
   # functions read in Azure (SYNCLINE_STORAGE_CONNECTION and SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK
-  # are for local runs only); the rest are platform settings.
+  # are for local runs only); the rest are platform settings. The AntiEntropy timer itself is in
+  # the package (every minute); SYNCLINE_ANTI_ENTROPY_PERIOD says which ticks run a round.
   app_settings = {
-    SYNCLINE_REPLICA_ID         = var.replica_id
-    SYNCLINE_TABLES_ENDPOINT    = trimsuffix(azurerm_storage_account.data.primary_table_endpoint, "/")
-    SYNCLINE_RECORDS_TABLE      = azurerm_storage_table.records.name
-    SYNCLINE_DEDUPE_TABLE       = azurerm_storage_table.dedupe.name
-    SYNCLINE_DEAD_LETTERS_TABLE = azurerm_storage_table.dead_letters.name
-    SYNCLINE_PEERS              = join(",", [for id, url in var.peers : "${id}=${url}"])
-    SYNCLINE_SECRETS            = "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault_secret.signing.versionless_id})"
-    SYNCLINE_OUTBOX_RETRY_BASE  = var.outbox_retry_base
-    SYNCLINE_OUTBOX_RETRY_CAP   = var.outbox_retry_cap
+    SYNCLINE_REPLICA_ID           = var.replica_id
+    SYNCLINE_TABLES_ENDPOINT      = trimsuffix(azurerm_storage_account.data.primary_table_endpoint, "/")
+    SYNCLINE_RECORDS_TABLE        = azurerm_storage_table.records.name
+    SYNCLINE_DEDUPE_TABLE         = azurerm_storage_table.dedupe.name
+    SYNCLINE_DEAD_LETTERS_TABLE   = azurerm_storage_table.dead_letters.name
+    SYNCLINE_PEERS                = join(",", [for id, url in var.peers : "${id}=${url}"])
+    SYNCLINE_SECRETS              = "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault_secret.signing.versionless_id})"
+    SYNCLINE_OUTBOX_RETRY_BASE    = var.outbox_retry_base
+    SYNCLINE_OUTBOX_RETRY_CAP     = var.outbox_retry_cap
+    SYNCLINE_ANTI_ENTROPY_PERIOD  = "PT${var.anti_entropy_period_minutes}M"
+    SYNCLINE_ANTI_ENTROPY_REPAIRS = tostring(var.anti_entropy_repairs)
 
     # The package is built by Maven: no remote (Oryx) build during the zip deployment. On Linux
     # Consumption a zip deploy without this setting has been reported not to take effect.
@@ -110,7 +113,7 @@ resource "azurerm_linux_function_app" "this" {
     ftps_state              = "Disabled"
     http2_enabled           = true
 
-    # The drain is a timer: on a dedicated plan the app must not idle out. Consumption and
+    # The drain and anti-entropy are timers: on a dedicated plan the app must not idle out. Consumption and
     # Elastic Premium scale on their own and refuse always_on.
     always_on = !(local.plan_is_consumption || local.plan_is_elastic)
   }

@@ -77,7 +77,9 @@ resource "azurerm_storage_account" "runtime" {
 }
 
 # The app's own identity may read and write exactly the three tables, nothing else of the account.
-# A table is the narrowest scope Azure RBAC offers for Table Storage.
+# A table is the narrowest scope Azure RBAC offers for Table Storage. The role's read covers what
+# anti-entropy added: bucket range queries on the records table (the AntiEntropy timer, and the
+# ingress answering a peer's digests) and listing and reading dead letters (/admin/dead-letters).
 locals {
   app_tables = {
     records      = azurerm_storage_table.records.resource_manager_id

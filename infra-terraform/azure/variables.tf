@@ -108,6 +108,28 @@ variable "replication_lag_alarm_seconds" {
   }
 }
 
+variable "anti_entropy_period_minutes" {
+  type        = number
+  description = "Minutes between anti-entropy rounds (SYNCLINE_ANTI_ENTROPY_PERIOD, rendered PT<n>M, so always whole minutes as the functions require). The AntiEntropy timer fires every minute and runs a round on the tick that opens each period; the period also picks each round's window of buckets, so a full cycle over all buckets takes 16 periods."
+  default     = 1
+
+  validation {
+    condition     = var.anti_entropy_period_minutes >= 1 && var.anti_entropy_period_minutes <= 60 && floor(var.anti_entropy_period_minutes) == var.anti_entropy_period_minutes
+    error_message = "anti_entropy_period_minutes must be a whole number of minutes from 1 to 60 (the AntiEntropy timer ticks every minute; a full cycle takes 16 periods, so at most 16 hours)."
+  }
+}
+
+variable "anti_entropy_repairs" {
+  type        = number
+  description = "At most this many differing records are repaired per peer per anti-entropy round (SYNCLINE_ANTI_ENTROPY_REPAIRS). It bounds each round's cost, and so the pace at which a new, empty peer is filled."
+  default     = 100
+
+  validation {
+    condition     = var.anti_entropy_repairs >= 1 && var.anti_entropy_repairs <= 10000 && floor(var.anti_entropy_repairs) == var.anti_entropy_repairs
+    error_message = "anti_entropy_repairs must be a whole number from 1 to 10000 (the functions refuse anything else)."
+  }
+}
+
 variable "alarm_email" {
   type        = string
   description = "If set, the action group e-mails this address when an alert fires. The action group is created either way."

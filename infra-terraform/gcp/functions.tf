@@ -114,7 +114,7 @@ resource "google_cloudfunctions2_function" "ingress" {
   lifecycle {
     # ingress_url is built from these names (outputs.tf); Cloud Functions allows 63 characters.
     precondition {
-      condition     = length(local.ingress_name) <= 63 && length(local.intent_name) <= 63 && length(local.drain_name) <= 63
+      condition     = length(local.ingress_name) <= 63 && length(local.intent_name) <= 63 && length(local.drain_name) <= 63 && length(local.anti_entropy_name) <= 63
       error_message = "The function names (<name_prefix>-<replica_id>-ingress) exceed 63 characters: shorten name_prefix or replica_id."
     }
     precondition {
@@ -205,4 +205,67 @@ resource "google_cloud_run_v2_service_iam_member" "drain_invoker" {
   name     = google_cloudfunctions2_function.drain.service_config[0].service
   role     = "roles/run.invoker"
   member   = "serviceAccount:${google_service_account.scheduler.email}"
+}
+
+# ---- anti-entropy: Cloud Scheduler every anti_entropy_period_minutes -> AntiEntropyFunction -----
+resource "google_cloudfunctions2_function" "anti_entropy" {
+  project     = var.project_id
+  location    = var.region
+  name        = local.anti_entropy_name
+  description = "Syncline ${var.replica_id}: one anti-entropy round per call (this period's window of buckets compared with every peer, differing records repaired). Invoked by ${local.anti_entropy_job_name} only, every ${var.anti_entropy_period_minutes} min."
+  labels      = local.labels
+
+  build_config {
+    runtime         = "java17"
+    entry_point     = "dev.syncline.gcp.AntiEntropyFunction"
+    service_account = google_service_account.build.id
+    source {
+      storage_source {
+        bucket = local.function_source.bucket
+        object = local.function_source.object
+      }
+    }
+  }
+
+  service_config {
+    service_account_email = google_service_account.anti_entropy.email
+    available_memory      = var.function_memory
+    available_cpu         = "1"
+    # A round goes through the peers one after another (a digest exchange, then at most
+    # anti_entropy_repairs pulls and pushes each, with per-request timeouts); a round cut short
+    # leaves its window to the next cycle. Overlapping rounds compare different windows and
+    # every repair is a join, so they are safe.
+    timeout_seconds                  = 240
+    min_instance_count               = 0
+    max_instance_count               = 2
+    max_instance_request_concurrency = 1
+    # Cloud Scheduler in the same project counts as internal traffic (it calls the run.app URL).
+    ingress_settings               = "ALLOW_INTERNAL_ONLY"
+    all_traffic_on_latest_revision = true
+    environment_variables          = local.function_env
+
+    secret_environment_variables {
+      key        = "SYNCLINE_SECRETS"
+      project_id = var.project_id
+      secret     = google_secret_manager_secret.signing.secret_id
+      version    = google_secret_manager_secret_version.signing.version
+    }
+  }
+
+  # A function cannot start before its account can read the secret, and cannot be built before
+  # the build account has its roles.
+  depends_on = [
+    google_secret_manager_secret_iam_member.anti_entropy_reads_signing,
+    google_bigtable_instance_iam_member.anti_entropy_data,
+    google_project_iam_member.anti_entropy_logs,
+    google_project_iam_member.build,
+  ]
+}
+
+resource "google_cloud_run_v2_service_iam_member" "anti_entropy_invoker" {
+  project  = var.project_id
+  location = var.region
+  name     = google_cloudfunctions2_function.anti_entropy.service_config[0].service
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.anti_entropy_scheduler.email}"
 }

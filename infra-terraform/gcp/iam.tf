@@ -1,4 +1,4 @@
-# ---- runtime: what the three functions run as ----------------------------------------------------
+# ---- runtime: what the intent, ingress and drain functions run as --------------------------------
 
 resource "google_service_account" "runtime" {
   project      = var.project_id
@@ -26,6 +26,37 @@ resource "google_project_iam_member" "runtime_logs" {
   project = var.project_id
   role    = "roles/logging.logWriter"
   member  = "serviceAccount:${google_service_account.runtime.email}"
+}
+
+# ---- anti-entropy: its own runtime account, with the runtime account's three grants -------------
+# The same roles as the drain's (it reads and writes records, reads the signing secret, logs), in
+# an account of its own, so that its access can be told apart and revoked on its own.
+
+resource "google_service_account" "anti_entropy" {
+  project      = var.project_id
+  account_id   = "${local.short}-ae"
+  display_name = "${local.base} anti-entropy (runtime)"
+  description  = "Runs the Syncline anti-entropy function of replica ${var.replica_id}: Bigtable data, the signing secret, logs."
+}
+
+resource "google_bigtable_instance_iam_member" "anti_entropy_data" {
+  project  = var.project_id
+  instance = google_bigtable_instance.main.name
+  role     = "roles/bigtable.user"
+  member   = "serviceAccount:${google_service_account.anti_entropy.email}"
+}
+
+resource "google_secret_manager_secret_iam_member" "anti_entropy_reads_signing" {
+  project   = var.project_id
+  secret_id = google_secret_manager_secret.signing.secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = "serviceAccount:${google_service_account.anti_entropy.email}"
+}
+
+resource "google_project_iam_member" "anti_entropy_logs" {
+  project = var.project_id
+  role    = "roles/logging.logWriter"
+  member  = "serviceAccount:${google_service_account.anti_entropy.email}"
 }
 
 # ---- build: what Cloud Build runs as when Cloud Functions builds the image ----------------------
@@ -61,6 +92,15 @@ resource "google_service_account" "scheduler" {
   account_id   = "${local.short}-sched"
   display_name = "${local.base} drain schedule"
   description  = "Identity of the Cloud Scheduler job that runs the Syncline outbox drain of replica ${var.replica_id}."
+}
+
+# Cloud Scheduler calls the anti-entropy function with an OIDC token of this account; nothing else
+# may invoke it.
+resource "google_service_account" "anti_entropy_scheduler" {
+  project      = var.project_id
+  account_id   = "${local.short}-aesched"
+  display_name = "${local.base} anti-entropy schedule"
+  description  = "Identity of the Cloud Scheduler job that runs the Syncline anti-entropy rounds of replica ${var.replica_id}."
 }
 
 # The intents push subscription calls the intent function with an OIDC token of this account.

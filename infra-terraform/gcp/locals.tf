@@ -10,6 +10,8 @@ locals {
   intent_name  = "${local.base}-intent"
   ingress_name = "${local.base}-ingress"
   drain_name   = "${local.base}-drain"
+  # "-ae": function names stop at 63 characters, and name_prefix and replica_id take up to 55.
+  anti_entropy_name = "${local.base}-ae"
 
   intents_topic            = "${local.base}-intents"
   dead_letter_topic        = "${local.base}-intents-dead-letters"
@@ -33,6 +35,13 @@ locals {
   scheduler_job_name = "${local.base}-drain"
   package_bucket     = "${local.short}-functions"
 
+  # The anti-entropy job's schedule and SYNCLINE_ANTI_ENTROPY_PERIOD come from one variable, whose
+  # validation keeps it a divisor of the hour: every n minutes from the full hour is then evenly
+  # spaced, and each run falls at the start of its own period.
+  anti_entropy_job_name = "${local.base}-ae"
+  anti_entropy_period   = "PT${var.anti_entropy_period_minutes}M"
+  anti_entropy_cron     = var.anti_entropy_period_minutes == 60 ? "0 * * * *" : "*/${var.anti_entropy_period_minutes} * * * *"
+
   # Variable defaults cannot refer to path.module: null means this repository's build output.
   function_package_dir = coalesce(var.function_package_dir, "${path.module}/../../functions-gcp/target/deploy")
 
@@ -41,20 +50,22 @@ locals {
     "managed-by"       = "terraform"
   })
 
-  # The same environment for all three functions: exactly the SYNCLINE_* names the functions read
+  # The same environment for all four functions: exactly the SYNCLINE_* names the functions read
   # in Google Cloud (GcpConfig). SYNCLINE_SECRETS comes from Secret Manager instead (see
   # secret_environment_variables in functions.tf); the emulator port and the plain-HTTP loopback
   # switch are for local tests only.
   function_env = {
-    SYNCLINE_REPLICA_ID         = var.replica_id
-    SYNCLINE_BIGTABLE_PROJECT   = var.project_id
-    SYNCLINE_BIGTABLE_INSTANCE  = google_bigtable_instance.main.name
-    SYNCLINE_RECORDS_TABLE      = google_bigtable_table.records.name
-    SYNCLINE_DEDUPE_TABLE       = google_bigtable_table.dedupe.name
-    SYNCLINE_DEAD_LETTERS_TABLE = google_bigtable_table.dead_letters.name
-    SYNCLINE_PEERS              = join(",", [for id, url in var.peers : "${id}=${url}"])
-    SYNCLINE_OUTBOX_RETRY_BASE  = var.outbox_retry_base
-    SYNCLINE_OUTBOX_RETRY_CAP   = var.outbox_retry_cap
+    SYNCLINE_REPLICA_ID           = var.replica_id
+    SYNCLINE_BIGTABLE_PROJECT     = var.project_id
+    SYNCLINE_BIGTABLE_INSTANCE    = google_bigtable_instance.main.name
+    SYNCLINE_RECORDS_TABLE        = google_bigtable_table.records.name
+    SYNCLINE_DEDUPE_TABLE         = google_bigtable_table.dedupe.name
+    SYNCLINE_DEAD_LETTERS_TABLE   = google_bigtable_table.dead_letters.name
+    SYNCLINE_PEERS                = join(",", [for id, url in var.peers : "${id}=${url}"])
+    SYNCLINE_OUTBOX_RETRY_BASE    = var.outbox_retry_base
+    SYNCLINE_OUTBOX_RETRY_CAP     = var.outbox_retry_cap
+    SYNCLINE_ANTI_ENTROPY_PERIOD  = local.anti_entropy_period
+    SYNCLINE_ANTI_ENTROPY_REPAIRS = tostring(var.anti_entropy_repairs)
   }
 
   pubsub_service_agent     = "service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"

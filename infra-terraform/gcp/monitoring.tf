@@ -296,3 +296,41 @@ resource "google_monitoring_alert_policy" "drain_failing" {
     EOT
   }
 }
+
+# The anti-entropy job's "DLQ", as for the drain: failed attempts (a round that could not read its
+# own store, a timeout, a permission problem) are logged at ERROR. A peer that does not answer is
+# not a failure: the round names it in its summary (a WARNING entry) and goes on.
+resource "google_monitoring_alert_policy" "anti_entropy_failing" {
+  project               = var.project_id
+  display_name          = "${local.base}: anti-entropy job failing"
+  combiner              = "OR"
+  severity              = "WARNING"
+  notification_channels = local.notification_channels
+  user_labels           = local.labels
+
+  conditions {
+    display_name = "failed attempts of ${local.anti_entropy_job_name}"
+    condition_matched_log {
+      filter = "resource.type=\"cloud_scheduler_job\" AND resource.labels.job_id=\"${google_cloud_scheduler_job.anti_entropy.name}\" AND resource.labels.location=\"${var.region}\" AND severity>=ERROR"
+    }
+  }
+
+  alert_strategy {
+    notification_rate_limit {
+      period = "3600s"
+    }
+    auto_close = "3600s"
+  }
+
+  documentation {
+    subject   = "Syncline ${var.replica_id}: the anti-entropy job failed"
+    mime_type = "text/markdown"
+    content   = <<-EOT
+      An attempt of Cloud Scheduler job `${google_cloud_scheduler_job.anti_entropy.name}` (region
+      ${var.region}) calling `${local.anti_entropy_name}` failed. That round's window of buckets is
+      compared again in the next cycle (16 periods of ${var.anti_entropy_period_minutes} min), but
+      nothing that replication missed is repaired while it keeps failing. Check the job's logs and
+      the function's logs (`resource.labels.service_name="${local.anti_entropy_name}"`).
+    EOT
+  }
+}

@@ -58,17 +58,23 @@ output "bigtable_tables" {
 }
 
 output "function_names" {
-  description = "The three Cloud Functions (gen2): intent, ingress, drain."
+  description = "The four Cloud Functions (gen2): intent, ingress, drain, anti_entropy."
   value = {
-    intent  = google_cloudfunctions2_function.intent.name
-    ingress = google_cloudfunctions2_function.ingress.name
-    drain   = google_cloudfunctions2_function.drain.name
+    intent       = google_cloudfunctions2_function.intent.name
+    ingress      = google_cloudfunctions2_function.ingress.name
+    drain        = google_cloudfunctions2_function.drain.name
+    anti_entropy = google_cloudfunctions2_function.anti_entropy.name
   }
 }
 
 output "runtime_service_account" {
-  description = "Service account the functions run as."
+  description = "Service account the intent, ingress and drain functions run as."
   value       = google_service_account.runtime.email
+}
+
+output "anti_entropy_service_account" {
+  description = "Service account the anti-entropy function runs as (the same grants as runtime_service_account)."
+  value       = google_service_account.anti_entropy.email
 }
 
 output "signing_secret_id" {
@@ -79,6 +85,11 @@ output "signing_secret_id" {
 output "scheduler_job_name" {
   description = "Cloud Scheduler job that runs the outbox drain every minute."
   value       = google_cloud_scheduler_job.drain.name
+}
+
+output "anti_entropy_scheduler_job_name" {
+  description = "Cloud Scheduler job that runs an anti-entropy round every anti_entropy_period_minutes."
+  value       = google_cloud_scheduler_job.anti_entropy.name
 }
 
 output "alerts_topic" {
@@ -92,11 +103,12 @@ output "notification_channels" {
 }
 
 output "alert_policies" {
-  description = "Alert policies: dead letters (table), intent dead-letter topic, replication lag, drain job failures."
+  description = "Alert policies: dead letters (table), intent dead-letter topic, replication lag, drain and anti-entropy job failures."
   value = {
-    dead_letters        = google_monitoring_alert_policy.dead_letters.name
-    intent_dead_letters = google_monitoring_alert_policy.intent_dead_letters.name
-    replication_lag     = google_monitoring_alert_policy.replication_lag.name
-    drain_failing       = google_monitoring_alert_policy.drain_failing.name
+    dead_letters         = google_monitoring_alert_policy.dead_letters.name
+    intent_dead_letters  = google_monitoring_alert_policy.intent_dead_letters.name
+    replication_lag      = google_monitoring_alert_policy.replication_lag.name
+    drain_failing        = google_monitoring_alert_policy.drain_failing.name
+    anti_entropy_failing = google_monitoring_alert_policy.anti_entropy_failing.name
   }
 }

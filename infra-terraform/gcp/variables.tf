@@ -78,7 +78,7 @@ variable "peer_secrets" {
 variable "name_prefix" {
   type        = string
   default     = "syncline"
-  description = "Prefix of every resource name. Functions are named <name_prefix>-<replica_id>-<intent|ingress|drain>; Bigtable tables <name_prefix>-records, -dedupe, -dead-letters."
+  description = "Prefix of every resource name. Functions are named <name_prefix>-<replica_id>-<intent|ingress|drain|ae>; Bigtable tables <name_prefix>-records, -dedupe, -dead-letters."
 
   validation {
     condition     = can(regex("^[a-z][a-z0-9-]{0,12}[a-z0-9]$", var.name_prefix))
@@ -105,6 +105,31 @@ variable "outbox_retry_cap" {
   validation {
     condition     = can(regex("^PT[0-9]+(\\.[0-9]+)?S$|^PT[0-9]+M$", var.outbox_retry_cap))
     error_message = "outbox_retry_cap must be an ISO-8601 duration in seconds or minutes, e.g. PT60S or PT5M."
+  }
+}
+
+# ---- anti-entropy ------------------------------------------------------------------------------
+
+variable "anti_entropy_period_minutes" {
+  type        = number
+  default     = 1
+  description = "Minutes between anti-entropy rounds. Sets both the Cloud Scheduler job's cron schedule (every n minutes from the full hour) and SYNCLINE_ANTI_ENTROPY_PERIOD (PT<n>M) on every function, so that they cannot disagree: a round picks its window of buckets from the clock and this period. A full cycle over all buckets takes 16 periods."
+
+  validation {
+    # A cron step only fires evenly (and at the period's boundaries) when it divides the hour.
+    condition     = contains([1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60], var.anti_entropy_period_minutes)
+    error_message = "anti_entropy_period_minutes must divide the hour (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 or 60): the Cloud Scheduler job runs every n minutes from the full hour, which is evenly spaced only then."
+  }
+}
+
+variable "anti_entropy_repairs" {
+  type        = number
+  default     = 100
+  description = "At most this many differing records are repaired per peer per anti-entropy round (SYNCLINE_ANTI_ENTROPY_REPAIRS). It bounds each round's cost, and so the pace at which a new, empty peer is filled."
+
+  validation {
+    condition     = var.anti_entropy_repairs >= 1 && var.anti_entropy_repairs <= 10000 && floor(var.anti_entropy_repairs) == var.anti_entropy_repairs
+    error_message = "anti_entropy_repairs must be a whole number from 1 to 10000 (the functions refuse anything else)."
   }
 }
 

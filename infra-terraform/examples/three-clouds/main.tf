@@ -34,6 +34,10 @@ module "aws" {
   inbound_secrets = [local.secrets[local.replica.aws]]
   peer_secrets    = local.peer_secrets.aws
   alarm_email     = var.alarm_email
+
+  anti_entropy_period_minutes = var.anti_entropy_period_minutes
+  anti_entropy_repairs        = var.anti_entropy_repairs
+
   peers = {
     (local.replica.azure) = module.azure.ingress_url
     (local.replica.gcp)   = module.gcp.ingress_url
@@ -48,6 +52,10 @@ module "azure" {
   inbound_secrets = [local.secrets[local.replica.azure]]
   peer_secrets    = local.peer_secrets.azure
   alarm_email     = var.alarm_email
+
+  anti_entropy_period_minutes = var.anti_entropy_period_minutes
+  anti_entropy_repairs        = var.anti_entropy_repairs
+
   peers = {
     (local.replica.aws) = module.aws.ingress_url
     (local.replica.gcp) = module.gcp.ingress_url
@@ -64,6 +72,10 @@ module "gcp" {
   inbound_secrets = [local.secrets[local.replica.gcp]]
   peer_secrets    = local.peer_secrets.gcp
   alarm_email     = var.alarm_email
+
+  anti_entropy_period_minutes = var.anti_entropy_period_minutes
+  anti_entropy_repairs        = var.anti_entropy_repairs
+
   peers = {
     (local.replica.aws)   = module.aws.ingress_url
     (local.replica.azure) = module.azure.ingress_url

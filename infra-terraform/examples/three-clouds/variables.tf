@@ -72,3 +72,26 @@ variable "alarm_email" {
     error_message = "alarm_email must be an e-mail address or null."
   }
 }
+
+variable "anti_entropy_period_minutes" {
+  type        = number
+  description = "Minutes between anti-entropy rounds, the same in all three clouds: each module sets its schedule and SYNCLINE_ANTI_ENTROPY_PERIOD from it. A full cycle over all buckets takes 16 periods."
+  default     = 1
+
+  validation {
+    # The strictest of the three modules: Google Cloud's cron schedule needs a divisor of the hour.
+    condition     = contains([1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60], var.anti_entropy_period_minutes)
+    error_message = "anti_entropy_period_minutes must divide the hour (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 or 60), which the Google Cloud module's cron schedule needs."
+  }
+}
+
+variable "anti_entropy_repairs" {
+  type        = number
+  description = "At most this many differing records each replica repairs per peer per anti-entropy round (SYNCLINE_ANTI_ENTROPY_REPAIRS), in all three clouds."
+  default     = 100
+
+  validation {
+    condition     = var.anti_entropy_repairs >= 1 && var.anti_entropy_repairs <= 10000 && floor(var.anti_entropy_repairs) == var.anti_entropy_repairs
+    error_message = "anti_entropy_repairs must be a whole number from 1 to 10000."
+  }
+}
