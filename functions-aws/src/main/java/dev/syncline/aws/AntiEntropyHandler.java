@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * differs (shared-core {@code docs/anti-entropy.md}). The schedule's input is ignored; it answers
  * and logs a one-line summary, {@code {"exchanges":..,"unreachable":[..],"bucketsDiffering":..,
  * "keysDiffering":..,"pulled":..,"pushed":..,"failed":..,"bytesSent":..,"bytesReceived":..}}, and
- * the core logs {@code AntiEntropyRounds} and {@code Repaired} as EMF metrics.
+ * the core logs {@code AntiEntropyExchanges} and {@code Repaired} as EMF metrics.
  *
  * <p>Handler string: {@code dev.syncline.aws.AntiEntropyHandler::handleRequest}.
  */
