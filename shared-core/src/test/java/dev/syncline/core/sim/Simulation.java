@@ -93,8 +93,8 @@ final class Simulation {
   private static final String[] IDS = {"aws-us-east-1", "azure-eastus", "gcp-us-east4"};
   private static final String SOURCE = "/sim/app";
   private static final String TRACE = System.getProperty("syncline.sim.trace");
-  /** Anti-entropy every 5 s of simulated time, 64 buckets a round: a cycle over every bucket in 80 s. */
-  private static final long AE_EVERY = 5_000;
+  /** Anti-entropy every 10 s of simulated time, 64 buckets a round: a cycle over every bucket in 160 s. */
+  private static final long AE_EVERY = 10_000;
   private static final AntiEntropy.Settings AE =
       new AntiEntropy.Settings(64, 100, Duration.ofMillis(AE_EVERY), 5_000, Duration.ofSeconds(2));
   /** Anti-entropy rounds a replica may need, once healed, before every replica holds the same: 3 cycles. */
@@ -749,9 +749,9 @@ final class Simulation {
         stats.crashes++;
       }
       // Hourly while an outage runs its days (every peer but the victim agrees, and the victim is
-      // unreachable); 3,605 s, so that successive rounds still move on to the next window.
+      // unreachable); 3,610 s, so that successive rounds still move on to the next window.
       boolean quiet = kind == Kind.OUTAGE && phase == Phase.CHAOS1 && now > START + CHAOS_MILLIS * 4;
-      schedule(new AntiEntropyTick(node, now + (quiet ? 3_605_000 : AE_EVERY)));
+      schedule(new AntiEntropyTick(node, now + (quiet ? 3_610_000 : AE_EVERY)));
     }
   }
 
