@@ -30,6 +30,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  */
 public final class DynamoDbDeadLetterSink implements DeadLetterSink {
 
+  private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
+
   private final DynamoDbClient client;
   private final String tableName;
   private final Clock clock;
@@ -95,6 +97,11 @@ public final class DynamoDbDeadLetterSink implements DeadLetterSink {
   /** A {@code GetItem} by {@code pk}, strongly consistent, so a letter just listed is found. */
   @Override
   public Optional<StoredDeadLetter> get(String id) {
+    if (id == null || !ID.matcher(id).matches()) {
+      // Every id this sink gives out is a UUID; anything else names no letter (and an empty key
+      // would make DynamoDB refuse the request).
+      return Optional.empty();
+    }
     GetItemResponse response;
     try {
       response = client.getItem(b -> b.tableName(tableName).key(Map.of("pk", AttributeValue.fromS(id))).consistentRead(true));

@@ -10,56 +10,22 @@ import dev.syncline.core.port.StoredDeadLetter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import dev.syncline.core.clock.Clock;
+import dev.syncline.core.contract.DeadLetterSinkContract;
 import org.junit.jupiter.api.Test;
 
-/** The dead-letter table on Azurite: what is kept, listed and read back by id. */
-class TableStorageDeadLetterSinkTest {
+/** The dead-letter table on Azurite: the contract, ids, large payloads and a missing table. */
+class TableStorageDeadLetterSinkTest extends DeadLetterSinkContract {
 
-  private final AtomicLong time = new AtomicLong(1_764_158_400_000L);
-  private final TableClient table = Azurite.get().freshTable("dead");
-  private final TableStorageDeadLetterSink sink = new TableStorageDeadLetterSink(table, time::get);
+  private final TableStorageDeadLetterSink sink = newSink(time::get);
+
+  @Override
+  protected TableStorageDeadLetterSink newSink(Clock clock) {
+    return new TableStorageDeadLetterSink(Azurite.get().freshTable("dead"), clock);
+  }
 
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  @Test
-  void list_andGet_giveBackEveryField_withThePeerOfAChange() {
-    DeadLetter change = new DeadLetter(DeadLetter.Kind.CHANGE, "user/42", "user/42@7", "older than 7 days",
-        bytes("{\"specversion\":\"1.0\"}"), "gcp-us-east4");
-    DeadLetter intent = new DeadLetter(DeadLetter.Kind.INTENT, null, null, "not a CloudEvent", bytes("garbage"));
-    sink.accept(change);
-    time.addAndGet(1_000);
-    sink.accept(intent);
-
-    List<StoredDeadLetter> listed = sink.list(10);
-
-    assertThat(listed).hasSize(2);
-    StoredDeadLetter c = listed.stream().filter(l -> l.letter().kind() == DeadLetter.Kind.CHANGE).findFirst().orElseThrow();
-    StoredDeadLetter i = listed.stream().filter(l -> l.letter().kind() == DeadLetter.Kind.INTENT).findFirst().orElseThrow();
-    assertThat(c.atMillis()).isEqualTo(1_764_158_400_000L);
-    assertThat(c.letter()).usingRecursiveComparison().isEqualTo(change);
-    assertThat(i.atMillis()).isEqualTo(1_764_158_401_000L);
-    assertThat(i.letter()).usingRecursiveComparison().isEqualTo(intent);
-    assertThat(i.letter().peer()).isNull();
-    assertThat(c.id()).isNotEqualTo(i.id());
-
-    assertThat(sink.get(c.id())).hasValueSatisfying(l -> {
-      assertThat(l.id()).isEqualTo(c.id());
-      assertThat(l.atMillis()).isEqualTo(c.atMillis());
-      assertThat(l.letter()).usingRecursiveComparison().isEqualTo(change);
-    });
-    assertThat(sink.get(i.id())).hasValueSatisfying(l -> assertThat(l.letter()).usingRecursiveComparison().isEqualTo(intent));
-  }
-
-  @Test
-  void list_keepsToItsLimit() {
-    for (int n = 0; n < 5; n++) {
-      sink.accept(new DeadLetter(DeadLetter.Kind.INTENT, "user/" + n, "e" + n, "refused", bytes("{}")));
-    }
-
-    assertThat(sink.list(3)).hasSize(3);
-    assertThat(sink.list(100)).hasSize(5).extracting(StoredDeadLetter::id).doesNotHaveDuplicates();
   }
 
   @Test

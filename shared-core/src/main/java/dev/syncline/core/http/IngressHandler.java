@@ -260,6 +260,15 @@ public final class IngressHandler {
   }
 
   private HttpResponse getRecord(HttpRequest request, String subject) {
+    return onRecord(request, subject, key -> queryParameters(request.target()).contains("repair=true")
+        ? repairedRecord(key)
+        : engine.view(key)
+            .map(view -> HttpResponse.json(200, ViewCodec.encode(view)))
+            .orElseGet(() -> Problem.of(404, "record-not-found", "Record not found", null).toResponse()));
+  }
+
+  /** The answer about one record, once the request is signed and its address valid. */
+  private HttpResponse onRecord(HttpRequest request, String subject, java.util.function.Function<RecordKey, HttpResponse> answer) {
     Optional<HttpResponse> refused = tooLargeOrUnsigned(request);
     if (refused.isPresent()) {
       return refused.get();
@@ -270,12 +279,7 @@ public final class IngressHandler {
     } catch (IllegalArgumentException e) {
       return Problem.of(400, "invalid-record-address", "Invalid record address", e.getMessage()).toResponse();
     }
-    if (queryParameters(request.target()).contains("repair=true")) {
-      return repairedRecord(key);
-    }
-    return engine.view(key)
-        .map(view -> HttpResponse.json(200, ViewCodec.encode(view)))
-        .orElseGet(() -> Problem.of(404, "record-not-found", "Record not found", null).toResponse());
+    return answer.apply(key);
   }
 
   /**
@@ -325,19 +329,9 @@ public final class IngressHandler {
   }
 
   private HttpResponse getState(HttpRequest request, String subject) {
-    Optional<HttpResponse> refused = tooLargeOrUnsigned(request);
-    if (refused.isPresent()) {
-      return refused.get();
-    }
-    RecordKey key;
-    try {
-      key = RecordKey.fromSubject(subject);
-    } catch (IllegalArgumentException e) {
-      return Problem.of(400, "invalid-record-address", "Invalid record address", e.getMessage()).toResponse();
-    }
-    return antiEntropy.state(key)
+    return onRecord(request, subject, key -> antiEntropy.state(key)
         .map(state -> HttpResponse.json(200, state))
-        .orElseGet(() -> Problem.of(404, "record-not-found", "Record not found", null).toResponse());
+        .orElseGet(() -> Problem.of(404, "record-not-found", "Record not found", null).toResponse()));
   }
 
   private HttpResponse listDeadLetters(HttpRequest request) {
