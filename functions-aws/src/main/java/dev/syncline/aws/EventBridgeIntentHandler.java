@@ -62,6 +62,6 @@ public final class EventBridgeIntentHandler implements RequestStreamHandler {
     } catch (SynclineException malformed) {
       return intents.deliverStructured(Json.write(detail));
     }
-    return intents.deliver(event, envelope);
+    return intents.deliver(event);
   }
 }

@@ -49,6 +49,6 @@ final class PubSubMessages {
     } catch (SynclineException malformed) {
       return intents.deliverStructured(data);
     }
-    return intents.deliver(intent, data);
+    return intents.deliver(intent);
   }
 }

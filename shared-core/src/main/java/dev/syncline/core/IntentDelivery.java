@@ -1,5 +1,6 @@
 package dev.syncline.core;
 
+import dev.syncline.core.event.ChangeEvents;
 import dev.syncline.core.event.IntentParser;
 import dev.syncline.core.event.WriteIntent;
 import dev.syncline.core.outbox.OutboxDrain;
@@ -59,11 +60,18 @@ public final class IntentDelivery {
   }
 
   /**
-   * Delivers a parsed CloudEvent; {@code original} is kept with a dead letter for replay.
+   * Delivers a parsed CloudEvent. A dead letter keeps it in structured mode, however it came (an
+   * EventBridge envelope, a Pub/Sub binary-mode message), so that it can be replayed.
    *
    * @throws SynclineException a transient kind: fail the invocation so that the bus redelivers
    */
-  public Result deliver(CloudEvent event, byte[] original) {
+  public Result deliver(CloudEvent event) {
+    return deliver(event, ChangeEvents.toStructured(event).body());
+  }
+
+  /** Delivers a parsed event; {@code structured} is it in structured mode, kept with a dead letter. */
+  private Result deliver(CloudEvent event, byte[] structured) {
+    byte[] original = structured;
     WriteIntent intent;
     try {
       intent = IntentParser.parse(event);

@@ -8,8 +8,9 @@ package dev.syncline.core.port;
  * @param subject the record it addresses ({@code entity/id}), or null if unknown
  * @param eventId the CloudEvent id, or null if unknown
  * @param reason why it was given up, without payload
- * @param payload the original bytes, for replay: the intent's as received, or the change's
- *     structured-mode body
+ * @param payload what to replay: an intent as a structured-mode CloudEvent (as received; or, for
+ *     one that came in an envelope or in binary mode, rendered in structured mode), or bytes that
+ *     were no CloudEvent at all as received; for a change, its structured-mode body
  * @param peer for a change, the peer it was meant for; null for an intent
  */
 public record DeadLetter(Kind kind, String subject, String eventId, String reason, byte[] payload, String peer) {

@@ -63,6 +63,12 @@ public final class AntiEntropy {
   private static final int PAGE = 500;
 
   /**
+   * How large an answer to the digests may grow: well inside what {@link HttpPeerClient} reads
+   * ({@value HttpPeerClient#MAX_ANSWER_BYTES} bytes), whatever the length of the record ids.
+   */
+  static final long MAX_ANSWER_BYTES = HttpPeerClient.MAX_ANSWER_BYTES / 2;
+
+  /**
    * How anti-entropy paces itself.
    *
    * @param bucketsPerRound buckets compared per round, a power of two dividing {@link
@@ -198,14 +204,21 @@ public final class AntiEntropy {
     for (int b = first; b < first + count; b++) {
       local.put(b, scan(b));
     }
+    // A round ends its repairs after one period, so the next round is not held up behind it; the
+    // peers take turns to come first, so a slow one cannot starve the others round after round.
+    long deadline = clock.millis() + settings.roundPeriod().toMillis();
+    int start = Math.floorMod(first / count, peers.size());
     Report total = Report.NOTHING;
-    for (Peer peer : peers) {
-      total = total.plus(exchange(peer, local));
+    for (int i = 0; i < peers.size(); i++) {
+      total = total.plus(exchange(peers.get((start + i) % peers.size()), local, deadline));
     }
     return total;
   }
 
-  private Report exchange(Peer peer, TreeMap<Integer, Map<RecordKey, Digest>> local) {
+  /** Repairs with a peer stop for the round after this many fail in a row. */
+  private static final int FAILURES_IN_A_ROW = 3;
+
+  private Report exchange(Peer peer, TreeMap<Integer, Map<RecordKey, Digest>> local, long deadline) {
     metrics.antiEntropyExchange();
     byte[] request = digestsRequest(local);
     Answer answer;
@@ -248,12 +261,20 @@ public final class AntiEntropy {
         }
       }
     }
+    // Each initiator works through the candidates in an order of its own, so that replicas filling
+    // a new peer in the same window do not all repair the same records first.
+    candidates.sort(java.util.Comparator.comparingInt((Candidate c) -> (replicaId + c.key.subject()).hashCode())
+        .thenComparing(c -> c.key.subject()));
     int pulled = 0;
     int pushed = 0;
     int failed = 0;
+    int failedInARow = 0;
     long repairBytes = 0;
     Iterator<Candidate> todo = candidates.iterator();
     for (int n = 0; n < settings.repairsPerRound() && todo.hasNext(); n++) {
+      if (failedInARow >= FAILURES_IN_A_ROW || clock.millis() > deadline) {
+        break;
+      }
       Candidate c = todo.next();
       try {
         Repair r = repair(peer, c);
@@ -262,12 +283,15 @@ public final class AntiEntropy {
         sent += r.sent;
         received += r.received;
         repairBytes += r.sent + r.received;
+        failedInARow = 0;
       } catch (IOException e) {
         log.debug("anti-entropy: repair of {} with {} failed: {}", c.key, peer.replica(), e.toString());
         failed++;
+        failedInARow++;
       } catch (SynclineException | IllegalArgumentException e) {
         log.warn("anti-entropy: repair of {} with {} failed: {}", c.key, peer.replica(), e.toString());
         failed++;
+        failedInARow++;
       }
     }
     return new Report(1, List.of(), answer.differ.size(), candidates.size(), pulled, pushed, failed, sent, received,
@@ -397,23 +421,34 @@ public final class AntiEntropy {
     List<Integer> partial = new ArrayList<>();
     boolean truncated = false;
     int listed = 0;
+    long bytes = 0;
     for (Map.Entry<Integer, Digest> e : theirs.entrySet()) {
       Map<RecordKey, Digest> mine = scan(e.getKey());
       if (fold(mine).equals(e.getValue())) {
         continue;
       }
-      if (listed + mine.size() > settings.maxAnswerPairs() && !differ.isEmpty()) {
+      long size = answerBytes(mine.keySet());
+      if (!differ.isEmpty() && (listed + mine.size() > settings.maxAnswerPairs() || bytes + size > MAX_ANSWER_BYTES)) {
         truncated = true;
-        continue;
+        break; // the rest waits for the next cycle; no need to scan it now
       }
-      if (mine.size() > settings.maxAnswerPairs()) {
+      if (mine.size() > settings.maxAnswerPairs() || size > MAX_ANSWER_BYTES) {
         Map<RecordKey, Digest> cut = new LinkedHashMap<>();
-        mine.entrySet().stream().limit(settings.maxAnswerPairs()).forEach(x -> cut.put(x.getKey(), x.getValue()));
+        long cutBytes = 0;
+        for (Map.Entry<RecordKey, Digest> x : mine.entrySet()) {
+          cutBytes += answerBytes(List.of(x.getKey()));
+          if (cut.size() == settings.maxAnswerPairs() || cutBytes > MAX_ANSWER_BYTES) {
+            break;
+          }
+          cut.put(x.getKey(), x.getValue());
+        }
         mine = cut;
+        size = answerBytes(mine.keySet());
         partial.add(e.getKey());
       }
       differ.put(e.getKey(), mine);
       listed += mine.size();
+      bytes += size;
     }
     boolean cutShort = truncated;
     return Json.write(g -> {
@@ -441,12 +476,22 @@ public final class AntiEntropy {
     });
   }
 
-  private static Map<Integer, Digest> readDigests(byte[] request) {
+  /** About what listing these keys adds to an answer: each subject, its digest and the JSON around them. */
+  private static long answerBytes(java.util.Collection<RecordKey> keys) {
+    long n = 0;
+    for (RecordKey k : keys) {
+      n += k.subject().length() + 40;
+    }
+    return n;
+  }
+
+  private Map<Integer, Digest> readDigests(byte[] request) {
     JsonNode root = Json.parse(request, "anti-entropy digests");
     requireVersion(root, "digests");
     JsonNode buckets = root.path("buckets");
-    if (!buckets.isObject() || buckets.size() > RecordDigest.BUCKETS) {
-      throw SynclineException.malformed("buckets must be an object of at most " + RecordDigest.BUCKETS + " digests");
+    // One round's window at most: a request must not make this replica scan every bucket at once.
+    if (!buckets.isObject() || buckets.size() > settings.bucketsPerRound()) {
+      throw SynclineException.malformed("buckets must be an object of at most " + settings.bucketsPerRound() + " digests");
     }
     TreeMap<Integer, Digest> out = new TreeMap<>();
     buckets.fields().forEachRemaining(e -> {

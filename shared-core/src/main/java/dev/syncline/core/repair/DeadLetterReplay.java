@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.syncline.core.ApplyOutcome;
 import dev.syncline.core.SyncEngine;
 import dev.syncline.core.SynclineException;
+import dev.syncline.core.clock.Clock;
 import dev.syncline.core.event.IntentParser;
 import dev.syncline.core.event.WriteIntent;
 import dev.syncline.core.http.HttpPeerClient;
@@ -42,15 +43,17 @@ public final class DeadLetterReplay {
   private final DeadLetterSink letters;
   private final HttpPeerClient client;
   private final Map<String, Peer> peers;
+  private final Clock clock;
   private final Metrics metrics;
 
   public DeadLetterReplay(
-      SyncEngine engine, OutboxDrain drain, DeadLetterSink letters, HttpPeerClient client, Metrics metrics) {
+      SyncEngine engine, OutboxDrain drain, DeadLetterSink letters, HttpPeerClient client, Clock clock, Metrics metrics) {
     this.engine = engine;
     this.drain = drain;
     this.letters = letters;
     this.client = client;
     this.peers = engine.config().peers().stream().collect(Collectors.toMap(Peer::replica, Function.identity()));
+    this.clock = clock;
     this.metrics = metrics;
   }
 
@@ -102,11 +105,17 @@ public final class DeadLetterReplay {
    * "detail":..}]}}. Outcomes: {@code applied}, {@code duplicate}, {@code refused} (it still cannot
    * apply, or the peer still refuses it: fix the cause first), {@code failed} (try again later).
    *
+   * <p>An intent is recognized as a duplicate only within the dedupe TTL of its first
+   * application, and a letter is kept after its replay, so an intent letter older than the TTL is
+   * refused unless the request says {@code "force":true}: by then a replay that succeeded once
+   * could apply again. A change is a join and always safe to replay.
+   *
    * @return empty if no letter has that id or reason
    * @throws SynclineException MALFORMED if the request names neither an id nor a reason
    */
   public Optional<byte[]> replay(byte[] request) {
     JsonNode root = Json.parse(request, "replay request");
+    boolean force = root.path("force").asBoolean(false);
     List<StoredDeadLetter> chosen;
     if (root.path("id").isTextual() && !root.has("reason")) {
       chosen = letters.get(root.get("id").asText()).map(List::of).orElse(List.of());
@@ -121,7 +130,7 @@ public final class DeadLetterReplay {
     }
     List<String[]> results = new ArrayList<>();
     for (StoredDeadLetter l : chosen) {
-      String[] outcome = replay(l.letter());
+      String[] outcome = replay(l, force);
       metrics.replayed();
       results.add(new String[] {l.id(), outcome[0], outcome[1]});
     }
@@ -141,7 +150,13 @@ public final class DeadLetterReplay {
   }
 
   /** One letter replayed: its outcome and a detail (null if none). */
-  private String[] replay(DeadLetter letter) {
+  private String[] replay(StoredDeadLetter stored, boolean force) {
+    DeadLetter letter = stored.letter();
+    long ttl = engine.config().dedupeTtl().toMillis();
+    if (letter.kind() == DeadLetter.Kind.INTENT && !force && clock.millis() - stored.atMillis() > ttl) {
+      return new String[] {"refused", "dead-lettered more than " + engine.config().dedupeTtl() + " ago, past the dedupe"
+          + " window: if a replay of it ever succeeded, it would apply again; send \"force\":true to replay it anyway"};
+    }
     try {
       return letter.kind() == DeadLetter.Kind.INTENT ? replayIntent(letter) : replayChange(letter);
     } catch (SynclineException e) {

@@ -117,8 +117,14 @@ class AntiEntropyTest {
   void aPeerThatDoesNotAnswer_isReported_andTheOthersAreStillRepaired() {
     Mesh mesh = new Mesh(SETTINGS, AWS, AZURE, GCP).fullyWired();
     RecordKey key = new RecordKey("user", "down");
+    // GIVEN a write on AWS that reached nobody (its links cut, its outbox entries lost)
+    mesh.cut.add(AWS + ">" + AZURE);
+    mesh.cut.add(AWS + ">" + GCP);
     mesh.node(AWS).write("i1", "user/down", "[{\"op\":\"add\",\"field\":\"tags\",\"value\":\"x\"}]");
     loseOutbox(mesh.node(AWS), key);
+    assertThat(mesh.node(AZURE).view(key)).isEqualTo("(none)");
+    // WHEN AWS compares with both while GCP does not answer
+    mesh.cut.clear();
     mesh.cut.add(AWS + ">" + GCP);
     mesh.cut.add(AZURE + ">" + GCP);
 
@@ -167,7 +173,7 @@ class AntiEntropyTest {
   private static dev.syncline.core.http.HttpRequest signed(Mesh.Node node, String method, String target, String contentType,
       String body) {
     byte[] bytes = body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    long seconds = Mesh.START / 1000;
+    long seconds = node.nowSeconds();
     java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
     if (contentType != null) {
       headers.put("Content-Type", contentType);
@@ -223,5 +229,43 @@ class AntiEntropyTest {
     assertThat(body).isEqualTo(view.substring(0, view.length() - 1)
         + ",\"repair\":{\"answered\":[\"" + AWS + "\"],\"unanswered\":[\"" + AZURE + "\"]}}");
     assertThat(gcp.view(key)).isEqualTo(view);
+  }
+
+  @Test
+  void anAnswerOfLongIds_staysWithinWhatThePeerClientReads_cuttingTheBucketShort() {
+    Mesh mesh = new Mesh(SETTINGS, AWS, GCP).fullyWired();
+    Mesh.Node gcp = mesh.node(GCP);
+    // GIVEN 2,500 records with 256-character ids, all in bucket 7
+    int written = 0;
+    for (int i = 0; written < 2_500; i++) {
+      String id = String.format("%0256d", i);
+      RecordKey key = new RecordKey("user", id);
+      if (RecordDigest.bucket(key) == 7) {
+        gcp.records.write(key, dev.syncline.core.contract.Samples.storedRecord(GCP, "a@b", List.of()), 0);
+        written++;
+      }
+    }
+    // WHEN a peer that holds none of them asks about bucket 7
+    byte[] answer = gcp.replica.antiEntropy.answerDigests(
+        ("{\"version\":1,\"buckets\":{\"7\":\"" + "0".repeat(32) + "\"}}").getBytes());
+    // THEN the answer fits what the client reads, and says the bucket was cut short
+    assertThat(answer.length).isLessThanOrEqualTo(dev.syncline.core.http.HttpPeerClient.MAX_ANSWER_BYTES);
+    JsonNode parsed = Json.parse(answer, "answer");
+    assertThat(parsed.get("partial")).hasSize(1);
+    assertThat(parsed.get("differ").get("7").size()).isBetween(1_000, 2_499);
+  }
+
+  @Test
+  void aDigestRequestForMoreThanOneWindow_isRefused() {
+    Mesh mesh = new Mesh(SETTINGS, AWS, GCP).fullyWired();
+    StringBuilder many = new StringBuilder("{\"version\":1,\"buckets\":{");
+    for (int b = 0; b < 65; b++) {
+      many.append(b == 0 ? "" : ",").append('"').append(b).append("\":\"").append("0".repeat(32)).append('"');
+    }
+    many.append("}}");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> mesh.node(GCP).replica.antiEntropy.answerDigests(many.toString().getBytes()))
+        .isInstanceOfSatisfying(dev.syncline.core.SynclineException.class,
+            e -> assertThat(e.getMessage()).contains("at most 64"));
   }
 }

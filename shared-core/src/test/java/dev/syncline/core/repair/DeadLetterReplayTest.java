@@ -28,7 +28,7 @@ class DeadLetterReplayTest {
 
   private static dev.syncline.core.http.HttpRequest signedPost(Mesh.Node node, String path, String body) {
     byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    long seconds = Mesh.START / 1000;
+    long seconds = node.nowSeconds();
     return new dev.syncline.core.http.HttpRequest("POST", path, java.util.Map.of(
         "Content-Type", "application/json",
         dev.syncline.core.http.WebhookSignature.ID_HEADER, "admin-1",
@@ -93,12 +93,49 @@ class DeadLetterReplayTest {
   }
 
   private static dev.syncline.core.http.HttpRequest signedGet(Mesh.Node node, String path) {
-    long seconds = Mesh.START / 1000;
+    long seconds = node.nowSeconds();
     byte[] payload = ("GET " + path).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     return new dev.syncline.core.http.HttpRequest("GET", path, java.util.Map.of(
         dev.syncline.core.http.WebhookSignature.ID_HEADER, "admin-2",
         dev.syncline.core.http.WebhookSignature.TIMESTAMP_HEADER, Long.toString(seconds),
         dev.syncline.core.http.WebhookSignature.SIGNATURE_HEADER,
         dev.syncline.core.http.WebhookSignature.sign(node.secret, "admin-2", seconds, payload)), null);
+  }
+
+  @Test
+  void anIntentThatCameInAnEnvelope_isReplayedOnceItsCauseIsFixed() {
+    Mesh mesh = mesh();
+    Mesh.Node aws = mesh.node(AWS);
+    // GIVEN a record just under the limit, and an intent delivered as a parsed event (as the
+    // EventBridge and Pub/Sub binary paths deliver it) that would take it over
+    aws.write("big", "doc/near", "[{\"op\":\"set\",\"field\":\"b\",\"value\":\"" + "x".repeat(Limits.MAX_RECORD_BYTES - 2_000) + "\"}]");
+    io.cloudevents.CloudEvent event = dev.syncline.core.event.IntentParser.readStructured(dev.syncline.core.contract.Samples.intentJson(
+        "/apps/mesh", "more", "doc/near", "[{\"op\":\"set\",\"field\":\"c\",\"value\":\"" + "y".repeat(4_000) + "\"}]"));
+    assertThat(aws.replica.intents.deliver(event)).isEqualTo(dev.syncline.core.IntentDelivery.Result.DEAD_LETTERED);
+    StoredDeadLetter letter = aws.deadLetters.list(10).get(0);
+    // WHEN the cause is fixed (the big field unset) and the letter replayed
+    aws.write("fix", "doc/near", "[{\"op\":\"unset\",\"field\":\"b\"}]");
+    JsonNode answer = replay(aws, "{\"id\":\"" + letter.id() + "\"}");
+    // THEN it is applied, and the peer has it too
+    assertThat(answer.at("/replayed/0/outcome").asText()).isEqualTo("applied");
+    assertThat(mesh.node(GCP).view(new RecordKey("doc", "near"))).contains("\"c\":\"yyyy");
+  }
+
+  @Test
+  void anIntentLetterOlderThanTheDedupeTtl_isReplayedOnlyWhenForced() {
+    Mesh mesh = mesh();
+    Mesh.Node aws = mesh.node(AWS);
+    String big = "x".repeat(Limits.MAX_RECORD_BYTES + 1);
+    aws.write("big", "doc/old", "[{\"op\":\"set\",\"field\":\"b\",\"value\":\"" + big + "\"}]");
+    StoredDeadLetter letter = aws.deadLetters.list(10).get(0);
+    mesh.time.addAndGet(Duration.ofDays(8).toMillis());
+
+    JsonNode refused = replay(aws, "{\"id\":\"" + letter.id() + "\"}");
+    JsonNode forced = replay(aws, "{\"id\":\"" + letter.id() + "\",\"force\":true}");
+
+    assertThat(refused.at("/replayed/0/outcome").asText()).isEqualTo("refused");
+    assertThat(refused.at("/replayed/0/detail").asText()).contains("dedupe window").contains("force");
+    // forced, it is judged again (and is still too large)
+    assertThat(forced.at("/replayed/0/detail").asText()).contains(Integer.toString(Limits.MAX_RECORD_BYTES));
   }
 }

@@ -50,7 +50,7 @@ final class Mesh {
     final String secret;
     final InMemoryRecordStore records = new InMemoryRecordStore();
     final InMemoryDedupeStore dedupe = new InMemoryDedupeStore();
-    final InMemoryDeadLetterSink deadLetters = new InMemoryDeadLetterSink();
+    final InMemoryDeadLetterSink deadLetters = new InMemoryDeadLetterSink(time::get);
     final InMemoryMetrics metrics = new InMemoryMetrics();
     /** (key, digest) pairs, pages and record loads the replica asked of its store. */
     final AtomicLong pairsScanned = new AtomicLong();
@@ -112,6 +112,11 @@ final class Mesh {
           return page;
         }
       };
+    }
+
+    /** The replica's clock, in the seconds a signature's timestamp counts. */
+    long nowSeconds() {
+      return time.get() / 1000;
     }
 
     /** Applies an intent through the bus path. */
