@@ -162,6 +162,11 @@ class AwsCloudIT {
   }
 
   @Test
+  void antiEntropy_runsTheScheduledFunction() throws Exception {
+    cloud.antiEntropy(); // throws unless the function answers without an error (no peers: an empty round)
+  }
+
+  @Test
   void functionUrl_refusesBodiesOverLambdasPayloadLimit() throws Exception {
     byte[] huge = new byte[LambdaRuntimeApi.MAX_PAYLOAD_BYTES + 1];
 

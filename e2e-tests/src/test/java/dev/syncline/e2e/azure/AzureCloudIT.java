@@ -255,6 +255,11 @@ class AzureCloudIT {
   }
 
   @Test
+  void antiEntropy_runsTheTimerFunction() throws Exception {
+    cloud.antiEntropy(); // throws unless the host answers 2xx (no peers: an empty round)
+  }
+
+  @Test
   void functionsThatThrow_answer500_soEventGridRetries_andDrainFails() throws Exception {
     Map<String, String> env = env();
     env.remove("SYNCLINE_SECRETS"); // the replica cannot be built: every invocation throws

@@ -210,6 +210,11 @@ class GcpCloudIT {
   }
 
   @Test
+  void antiEntropy_runs_asCloudSchedulerCallsIt() throws Exception {
+    cloud.antiEntropy(); // throws unless the anti-entropy function answers 2xx (no peers: an empty round)
+  }
+
+  @Test
   void busTarget_appliesConcurrentDeliveries_toDistinctRecords() throws Exception {
     // GIVEN 20 intents for 20 records
     String batch = newId();
