@@ -16,4 +16,15 @@ final class SharedSandbox {
     }
     return sandbox;
   }
+
+  /**
+   * Stops the shared sandbox, if it runs, so that a test can start one of its own without the two
+   * sharing the machine; the next {@link #get} starts a new one.
+   */
+  static synchronized void close() {
+    if (sandbox != null) {
+      sandbox.close();
+      sandbox = null;
+    }
+  }
 }
