@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.syncline.e2e.SharedSandbox;
 import dev.syncline.e2e.net.Http;
 import dev.syncline.e2e.sandbox.CloudSpec;
 import dev.syncline.e2e.sandbox.Emulators;
@@ -51,6 +52,7 @@ class GcpCloudIT {
 
   @BeforeAll
   static void startCloud() {
+    SharedSandbox.close(); // not to share the machine with its schedules
     layout = Layout.detect();
     emulators = Emulators.start(layout);
     byte[] key = new byte[32];
