@@ -59,10 +59,10 @@ class AntiEntropyIT {
 
       // WHEN the link is healed; no outbox owes Azure the change any more
       sandbox.healAll();
-      // THEN anti-entropy brings the record to Azure: all three byte-identical, by a repair change
+      // THEN anti-entropy brings the record to Azure: all three byte-identical, by a repair
       String view = converged(user);
       assertThat(view).contains("ada@example.com");
-      assertThat(repairs.toAzure).as("anti-entropy changes (ids repair-...) that Azure took for " + user).isNotEmpty();
+      assertThat(repairs.toAzure).as("anti-entropy transfers of " + user + " to Azure").isNotEmpty();
 
       // WHEN the dead letter is replayed
       HttpResponse<String> replay = sandbox.client("aws")
@@ -137,7 +137,11 @@ class AntiEntropyIT {
     }
   }
 
-  /** The anti-entropy changes (event ids {@code repair-...}) for one record that Azure answered 200. */
+  /**
+   * The anti-entropy transfers of one record to Azure, as the links see them: a repair change
+   * (event id {@code repair-...}) a peer pushed and Azure answered 200, or the record's state Azure
+   * pulled from a peer in its own round ({@code GET /anti-entropy/records/...} answered 200).
+   */
   private static final class RepairsSeen implements ProxyListener {
     private final Ref ref;
     final List<String> toAzure = new CopyOnWriteArrayList<>();
@@ -148,7 +152,14 @@ class AntiEntropyIT {
 
     @Override
     public void exchanged(String link, String method, String path, byte[] body, int status, long start, long end) {
-      if (!link.endsWith("->azure") || !method.equals("POST") || !path.equals("/events") || status != 200) {
+      if (status != 200) {
+        return;
+      }
+      if (link.startsWith("azure->") && method.equals("GET") && path.equals("/anti-entropy/records/" + ref)) {
+        toAzure.add(link + " pull");
+        return;
+      }
+      if (!link.endsWith("->azure") || !method.equals("POST") || !path.equals("/events")) {
         return;
       }
       try {
