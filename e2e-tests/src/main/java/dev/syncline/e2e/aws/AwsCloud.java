@@ -32,7 +32,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
- * The AWS replica of the sandbox, hosted as Lambda hosts it. The three functions of
+ * The AWS replica of the sandbox, hosted as Lambda hosts it. The four functions of
  * {@code functions-aws} run from the shaded jar, unpacked as Lambda unpacks a deployment package
  * into {@code /var/task}, in Lambda's own Runtime Interface Client (2.10.1, with Lambda's
  * serialization library), each execution environment its own JVM polling a local implementation
@@ -43,18 +43,20 @@ import java.util.stream.Stream;
  *   <li>{@link #ingress()}: a Lambda Function URL (payload format 2.0) on
  *       {@code FunctionUrlIngressHandler};
  *   <li>{@link #drain()}: an EventBridge Scheduler schedule ({@code Input} = {@code {}}) on
- *       {@code OutboxDrainHandler}.
+ *       {@code OutboxDrainHandler};
+ *   <li>{@link #antiEntropy()}: another schedule, the same way, on {@code AntiEntropyHandler}.
  * </ul>
  *
  * <p>Each execution environment handles one invocation at a time (Lambda's concurrency model).
  * A function starts with {@value #DEFAULT_INTENT_INSTANCES} environments for intent,
- * {@value #DEFAULT_INGRESS_INSTANCES} for ingress and {@value #DEFAULT_DRAIN_INSTANCES} for drain,
- * and, like Lambda, scales out when invocations wait, up to {@value #DEFAULT_MAX_INTENT_INSTANCES},
- * {@value #DEFAULT_MAX_INGRESS_INSTANCES} and {@value #DEFAULT_MAX_DRAIN_INSTANCES}, but only while
+ * {@value #DEFAULT_INGRESS_INSTANCES} for ingress, {@value #DEFAULT_DRAIN_INSTANCES} for drain and
+ * {@value #DEFAULT_ANTI_ENTROPY_INSTANCES} for anti-entropy, and, like Lambda, scales out when
+ * invocations wait, up to {@value #DEFAULT_MAX_INTENT_INSTANCES}, {@value #DEFAULT_MAX_INGRESS_INSTANCES},
+ * {@value #DEFAULT_MAX_DRAIN_INSTANCES} and {@value #DEFAULT_MAX_ANTI_ENTROPY_INSTANCES}, but only while
  * the machine's CPU is below 75% busy (see {@link LambdaFunction}). The counts can be set with the
  * system properties {@code syncline.sandbox.aws.instances.<function>} and
  * {@code syncline.sandbox.aws.maxInstances.<function>} ({@code intent}, {@code ingress},
- * {@code drain}); equal values fix the count.
+ * {@code drain}, {@code anti-entropy}); equal values fix the count.
  *
  * <p>Every runtime JVM gets the spec's environment plus the variables Lambda reserves and sets
  * ({@code AWS_LAMBDA_RUNTIME_API}, {@code _HANDLER}, {@code AWS_LAMBDA_FUNCTION_NAME},
@@ -68,6 +70,7 @@ public final class AwsCloud implements Cloud {
   public static final String INTENT_HANDLER = "dev.syncline.aws.EventBridgeIntentHandler::handleRequest";
   public static final String INGRESS_HANDLER = "dev.syncline.aws.FunctionUrlIngressHandler::handleRequest";
   public static final String DRAIN_HANDLER = "dev.syncline.aws.OutboxDrainHandler::handleRequest";
+  public static final String ANTI_ENTROPY_HANDLER = "dev.syncline.aws.AntiEntropyHandler::handleRequest";
 
   /** Execution environments started up front, and the most a function scales out to. */
   public static final int DEFAULT_INTENT_INSTANCES = 2;
@@ -76,6 +79,8 @@ public final class AwsCloud implements Cloud {
   public static final int DEFAULT_MAX_INGRESS_INSTANCES = 6;
   public static final int DEFAULT_DRAIN_INSTANCES = 1;
   public static final int DEFAULT_MAX_DRAIN_INSTANCES = 1;
+  public static final int DEFAULT_ANTI_ENTROPY_INSTANCES = 1;
+  public static final int DEFAULT_MAX_ANTI_ENTROPY_INSTANCES = 3;
 
   /** The sandbox's AWS account id, in ARNs and envelopes. */
   static final String ACCOUNT_ID = "000000000000";
@@ -86,10 +91,11 @@ public final class AwsCloud implements Cloud {
   private static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
   private static final Duration FUNCTION_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration ANTI_ENTROPY_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration STARTUP = Duration.ofSeconds(60);
   /** A function scales out only while the machine's CPU use is below this. */
   private static final double SCALE_OUT_BELOW_CPU = 0.75;
-  /** What the drain schedule's Lambda target sends: its configured {@code Input}. */
+  /** What the drain and anti-entropy schedules' Lambda targets send: their configured {@code Input}. */
   private static final byte[] SCHEDULE_INPUT = "{}".getBytes(StandardCharsets.UTF_8);
   /**
    * The JVM flags of Lambda's Java 17 runtime that matter here (C1 only, serial GC, class-data
@@ -112,23 +118,25 @@ public final class AwsCloud implements Cloud {
   private final ScheduledExecutorService supervisor;
   private final List<LambdaFunction> functions;
   private final LambdaFunction drain;
+  private final LambdaFunction antiEntropy;
   private final FunctionUrlFront functionUrl;
   private final EventBridgeTarget eventBridge;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private AwsCloud(CloudSpec spec, ScheduledExecutorService supervisor, LambdaFunction intent, LambdaFunction ingress,
-      LambdaFunction drain, String region) {
+      LambdaFunction drain, LambdaFunction antiEntropy, String region) {
     this.spec = spec;
     this.supervisor = supervisor;
-    this.functions = List.of(intent, ingress, drain);
+    this.functions = List.of(intent, ingress, drain, antiEntropy);
     this.drain = drain;
+    this.antiEntropy = antiEntropy;
     this.functionUrl = new FunctionUrlFront("sandbox" + spec.replicaId().replaceAll("[^a-z0-9]", ""), ACCOUNT_ID, region,
         ingress::invoke);
     this.eventBridge = new EventBridgeTarget(ACCOUNT_ID, region, intent::invoke);
   }
 
   /**
-   * Unpacks the deployment package, starts every execution environment of the three functions and
+   * Unpacks the deployment package, starts every execution environment of the four functions and
    * waits until each runtime has asked the Runtime API for its first invocation (the handlers
    * build their replica on their first event, as on Lambda).
    *
@@ -161,8 +169,10 @@ public final class AwsCloud implements Cloud {
           DEFAULT_MAX_INGRESS_INSTANCES), region, launcher, supervisor, roomToScaleOut);
       LambdaFunction drain = function(started, config("drain", DRAIN_HANDLER, DRAIN_TIMEOUT, DEFAULT_DRAIN_INSTANCES,
           DEFAULT_MAX_DRAIN_INSTANCES), region, launcher, supervisor, roomToScaleOut);
+      LambdaFunction antiEntropy = function(started, config("anti-entropy", ANTI_ENTROPY_HANDLER, ANTI_ENTROPY_TIMEOUT,
+          DEFAULT_ANTI_ENTROPY_INSTANCES, DEFAULT_MAX_ANTI_ENTROPY_INSTANCES), region, launcher, supervisor, roomToScaleOut);
       awaitReady(started);
-      return new AwsCloud(spec, supervisor, intent, ingress, drain, region);
+      return new AwsCloud(spec, supervisor, intent, ingress, drain, antiEntropy, region);
     } catch (RuntimeException e) {
       stop(supervisor, started);
       throw e;
@@ -352,18 +362,34 @@ public final class AwsCloud implements Cloud {
    */
   @Override
   public void drain() throws IOException {
+    scheduled(drain, "drain", DRAIN_TIMEOUT);
+  }
+
+  /**
+   * Invokes the anti-entropy function once with the schedule's input and waits for its answer
+   * (the round's summary, which its log has too).
+   *
+   * @throws IOException if the function failed or timed out
+   */
+  @Override
+  public void antiEntropy() throws IOException {
+    scheduled(antiEntropy, "anti-entropy", ANTI_ENTROPY_TIMEOUT);
+  }
+
+  /** One invocation of a scheduled function, as an EventBridge Scheduler target makes it. */
+  private static void scheduled(LambdaFunction function, String what, Duration timeout) throws IOException {
     try {
-      Invocation.Result result = drain.invoke(SCHEDULE_INPUT).get();
+      Invocation.Result result = function.invoke(SCHEDULE_INPUT).get();
       if (result instanceof Invocation.Result.FunctionError error) {
-        throw new IOException("the drain function failed: " + error.describe());
+        throw new IOException("the " + what + " function failed: " + error.describe());
       }
     } catch (ExecutionException e) {
       throw new IOException(e.getCause() instanceof TimeoutException
-          ? "the drain function timed out after " + DRAIN_TIMEOUT.toSeconds() + " s"
-          : "the drain function could not be invoked: " + e.getCause().getMessage(), e.getCause());
+          ? "the " + what + " function timed out after " + timeout.toSeconds() + " s"
+          : "the " + what + " function could not be invoked: " + e.getCause().getMessage(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IOException("interrupted while draining", e);
+      throw new IOException("interrupted while running the " + what + " function", e);
     }
   }
 

@@ -31,7 +31,9 @@ import java.util.Map;
  *   <li>{@link #ingress()} is the host's HTTP address, where {@value #INGRESS_FUNCTION} serves
  *       DESIGN section 6;</li>
  *   <li>{@link #drain()} runs {@value #DRAIN_FUNCTION} through the admin API, as Core Tools runs a
- *       timer function on demand.</li>
+ *       timer function on demand, and {@link #antiEntropy()} runs {@value #ANTI_ENTROPY_FUNCTION}
+ *       the same way (a timer function too: it runs a round on the tick that opens an
+ *       anti-entropy period).</li>
  * </ul>
  * The host process gets the spec's environment plus the settings the platform sets
  * ({@code FUNCTIONS_WORKER_RUNTIME=java}, {@code FUNCTIONS_EXTENSION_VERSION=~4},
@@ -46,6 +48,7 @@ public final class AzureCloud implements Cloud {
   public static final String INTENT_FUNCTION = "EventGridIntent";
   public static final String INGRESS_FUNCTION = "HttpIngress";
   public static final String DRAIN_FUNCTION = "OutboxDrain";
+  public static final String ANTI_ENTROPY_FUNCTION = "AntiEntropy";
 
   /** The Event Grid subscription's name; Event Grid sends it upper-cased in {@code aeg-subscription-name}. */
   public static final String SUBSCRIPTION = "SYNCLINE-INTENTS";
@@ -57,7 +60,7 @@ public final class AzureCloud implements Cloud {
   /** How long Event Grid waits for a webhook to answer before it counts the delivery as failed. */
   private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(30);
   /** host.json's functionTimeout. */
-  private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(5);
+  private static final Duration FUNCTION_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration STARTUP = Duration.ofSeconds(60);
 
   private final CloudSpec spec;
@@ -156,14 +159,29 @@ public final class AzureCloud implements Cloud {
   /** Runs the drain timer function once and waits for it; an IOException if it failed. */
   @Override
   public void drain() throws IOException {
-    HttpRequest request = HttpRequest.newBuilder(base.resolve(AzureFunctionsHost.ADMIN_FUNCTIONS + DRAIN_FUNCTION))
-        .timeout(DRAIN_TIMEOUT)
+    runTimer(DRAIN_FUNCTION);
+  }
+
+  /**
+   * Runs the anti-entropy timer function once and waits for it; an IOException if it failed. The
+   * function runs a round only if this is the first minute of a {@code SYNCLINE_ANTI_ENTROPY_PERIOD}
+   * (always, with a period of one minute); its log line says what the round did.
+   */
+  @Override
+  public void antiEntropy() throws IOException {
+    runTimer(ANTI_ENTROPY_FUNCTION);
+  }
+
+  /** {@code POST /admin/functions/NAME}, as Core Tools runs a timer function on demand. */
+  private void runTimer(String function) throws IOException {
+    HttpRequest request = HttpRequest.newBuilder(base.resolve(AzureFunctionsHost.ADMIN_FUNCTIONS + function))
+        .timeout(FUNCTION_TIMEOUT)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{\"input\":\"\"}"))
         .build();
     HttpResponse<String> response = send(request, HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() / 100 != 2) {
-      throw new IOException(DRAIN_FUNCTION + " answered " + response.statusCode() + ": " + response.body());
+      throw new IOException(function + " answered " + response.statusCode() + ": " + response.body());
     }
   }
 

@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Google Cloud replica hosted as Cloud Functions (2nd gen) hosts it: each of the three
+ * The Google Cloud replica hosted as Cloud Functions (2nd gen) hosts it: each of the four
  * functions of {@code functions-gcp} runs in its own JVM under java-function-invoker 1.4.1, the
  * Functions Framework runner that the Java runtime uses, with the environment Cloud Run gives a
  * function's container ({@code K_SERVICE}, {@code K_REVISION}, {@code K_CONFIGURATION},
@@ -37,7 +37,8 @@ import java.util.Map;
  *   <li>{@link #busTarget()} is the Pub/Sub push subscription delivering each message to the
  *       intent function;
  *   <li>{@link #ingress()} is the ingress function's URL;
- *   <li>{@link #drain()} is Cloud Scheduler calling the drain function.
+ *   <li>{@link #drain()} is Cloud Scheduler calling the drain function, and {@link #antiEntropy()}
+ *       another Cloud Scheduler job calling the anti-entropy function.
  * </ul>
  */
 public final class GcpCloud implements Cloud {
@@ -49,11 +50,12 @@ public final class GcpCloud implements Cloud {
   /** Used for the subscription's name when the environment names no Bigtable project. */
   static final String DEFAULT_PROJECT = "syncline-sandbox";
 
-  /** The three functions, as Terraform deploys them. */
+  /** The four functions, as Terraform deploys them. */
   enum Function {
     INTENT("intent", "dev.syncline.gcp.PubSubPushIntentFunction", "http"),
     INGRESS("ingress", "dev.syncline.gcp.HttpIngressFunction", "http"),
-    DRAIN("drain", "dev.syncline.gcp.OutboxDrainFunction", "http");
+    DRAIN("drain", "dev.syncline.gcp.OutboxDrainFunction", "http"),
+    ANTI_ENTROPY("anti-entropy", "dev.syncline.gcp.AntiEntropyFunction", "http");
 
     final String process;
     final String target;
@@ -77,6 +79,7 @@ public final class GcpCloud implements Cloud {
   private final PubSubPushTarget bus;
   private final URI ingress;
   private final URI drain;
+  private final URI antiEntropy;
 
   private GcpCloud(CloudSpec spec, List<ChildProcess> processes, Map<Function, Integer> ports) {
     this.spec = spec;
@@ -87,10 +90,11 @@ public final class GcpCloud implements Cloud {
         spec.replicaId(), RetryPolicy.pubSub().maxAge());
     this.ingress = URI.create("http://127.0.0.1:" + ports.get(Function.INGRESS));
     this.drain = URI.create("http://127.0.0.1:" + ports.get(Function.DRAIN) + "/");
+    this.antiEntropy = URI.create("http://127.0.0.1:" + ports.get(Function.ANTI_ENTROPY) + "/");
   }
 
   /**
-   * Starts the three function processes in parallel and returns once each listens on its port.
+   * Starts the four function processes in parallel and returns once each listens on its port.
    * The functions build their replica (Bigtable client included) lazily, on their first request,
    * as on Cloud Run; the first request to each function is therefore slower.
    *
@@ -184,7 +188,22 @@ public final class GcpCloud implements Cloud {
    */
   @Override
   public void drain() throws IOException {
-    HttpRequest request = HttpRequest.newBuilder(drain)
+    schedulerJob(drain, Function.DRAIN);
+  }
+
+  /**
+   * Runs one anti-entropy round, as its Cloud Scheduler job does: the same request as
+   * {@link #drain()}, to the anti-entropy function, which answers the round's summary.
+   *
+   * @throws IOException if the function cannot be reached or answers other than 2xx
+   */
+  @Override
+  public void antiEntropy() throws IOException {
+    schedulerJob(antiEntropy, Function.ANTI_ENTROPY);
+  }
+
+  private void schedulerJob(URI target, Function f) throws IOException {
+    HttpRequest request = HttpRequest.newBuilder(target)
         .timeout(SCHEDULER_ATTEMPT_DEADLINE)
         .header("User-Agent", "Google-Cloud-Scheduler")
         .header("Content-Type", "application/json")
@@ -195,14 +214,14 @@ public final class GcpCloud implements Cloud {
       status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IOException("interrupted while running the drain", e);
+      throw new IOException("interrupted while running the " + f.process + " function", e);
     }
     if (status / 100 != 2) {
-      throw new IOException("the drain function answered HTTP " + status + "; see " + spec.log(Function.DRAIN.process));
+      throw new IOException("the " + f.process + " function answered HTTP " + status + "; see " + spec.log(f.process));
     }
   }
 
-  /** Stops the three function processes. */
+  /** Stops the four function processes. */
   @Override
   public void close() {
     processes.forEach(ChildProcess::close);

@@ -48,6 +48,9 @@ import javax.net.ssl.SSLContext;
  * <ol>
  *   <li>{@code down}: the link is partitioned. Nothing is forwarded; the proxy reads the request
  *       and closes the connection without a response, so the client gets an {@link IOException}.
+ *   <li>{@code refuseChanges}: a {@code POST /events} (a replicated change) is answered {@code 400}
+ *       with a problem, as a peer refuses an invalid change, and not forwarded; other requests go
+ *       on to the faults below. It draws nothing, so it leaves the seeded decisions as they were.
  *   <li>{@code error5xx}: answered {@code 503} with {@code Retry-After: 1} and a problem, not
  *       forwarded.
  *   <li>{@code drop}: half the time the request is lost (not forwarded), half the time its answer
@@ -97,11 +100,13 @@ public final class FaultProxy implements AutoCloseable {
    * @param delayed requests delayed
    * @param errors5xx requests answered 503 by {@code error5xx}
    * @param refusedDown requests refused because the link was down
+   * @param refusedChanges changes answered 400 by {@code refuseChanges}
    * @param badGateway copies the target did not answer (unreachable, or no answer within
    *     {@link #TARGET_TIMEOUT}); the client gets 502 unless the copy was a duplicate or its
    *     answer was to be dropped
    */
-  public record Stats(long requests, long forwarded, long dropped, long duplicated, long reordered, long delayed, long errors5xx, long refusedDown, long badGateway) {
+  public record Stats(long requests, long forwarded, long dropped, long duplicated, long reordered, long delayed, long errors5xx, long refusedDown,
+      long refusedChanges, long badGateway) {
 
     /** The counters as a JSON object with the components' names. */
     public ObjectNode toJson() {
@@ -114,6 +119,7 @@ public final class FaultProxy implements AutoCloseable {
           .put("delayed", delayed)
           .put("errors5xx", errors5xx)
           .put("refusedDown", refusedDown)
+          .put("refusedChanges", refusedChanges)
           .put("badGateway", badGateway);
     }
   }
@@ -121,7 +127,8 @@ public final class FaultProxy implements AutoCloseable {
   private enum Drop { NONE, REQUEST, RESPONSE }
 
   /** What happens to one request; {@code seq} orders requests by arrival. */
-  private record Decision(long seq, boolean down, boolean error5xx, Drop drop, long delayMs, boolean reorder, boolean duplicate) {}
+  private record Decision(long seq, boolean down, boolean refuseChanges, boolean error5xx, Drop drop, long delayMs, boolean reorder,
+      boolean duplicate) {}
 
   private final String name;
   private final ProxyListener listener;
@@ -144,6 +151,7 @@ public final class FaultProxy implements AutoCloseable {
   private final AtomicLong delayed = new AtomicLong();
   private final AtomicLong errors5xx = new AtomicLong();
   private final AtomicLong refusedDown = new AtomicLong();
+  private final AtomicLong refusedChanges = new AtomicLong();
   private final AtomicLong badGateway = new AtomicLong();
 
   private FaultProxy(String name, SSLContext tls, long seed, ProxyListener listener, Duration reorderHold) {
@@ -225,7 +233,7 @@ public final class FaultProxy implements AutoCloseable {
 
   public Stats stats() {
     return new Stats(requests.get(), forwarded.get(), dropped.get(), duplicated.get(), reordered.get(), delayed.get(),
-        errors5xx.get(), refusedDown.get(), badGateway.get());
+        errors5xx.get(), refusedDown.get(), refusedChanges.get(), badGateway.get());
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -241,7 +249,7 @@ public final class FaultProxy implements AutoCloseable {
         Http.problem(exchange, 503, "Service Unavailable", "link " + name + " has no target yet");
         return;
       }
-      serve(exchange, t, body, decide(faults));
+      serve(exchange, t, body, decide(faults, isChange(exchange)));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       abort(exchange); // the proxy is closing
@@ -255,6 +263,12 @@ public final class FaultProxy implements AutoCloseable {
       refusedDown.incrementAndGet();
       fault("down");
       abort(exchange);
+      return;
+    }
+    if (d.refuseChanges()) {
+      refusedChanges.incrementAndGet();
+      fault("refuse-change");
+      Http.problem(exchange, 400, "Bad Request", "the sandbox refused this change on link " + name + " (refuseChanges)");
       return;
     }
     if (d.error5xx()) {
@@ -305,8 +319,13 @@ public final class FaultProxy implements AutoCloseable {
     respond(exchange, answer.response());
   }
 
+  /** Whether the request is a replicated change, which {@code refuseChanges} refuses. */
+  private static boolean isChange(HttpExchange exchange) {
+    return "POST".equals(exchange.getRequestMethod()) && "/events".equals(exchange.getRequestURI().getRawPath());
+  }
+
   /** Draws the request's fate: always six numbers, so decisions depend only on the seed and the request's place. */
-  private synchronized Decision decide(LinkFaults f) {
+  private synchronized Decision decide(LinkFaults f, boolean change) {
     double error = random.nextDouble();
     double drop = random.nextDouble();
     double side = random.nextDouble();
@@ -314,7 +333,7 @@ public final class FaultProxy implements AutoCloseable {
     double reorder = random.nextDouble();
     double duplicate = random.nextDouble();
     long delayMs = f.delayMinMs() + Math.min(f.delayMaxMs() - f.delayMinMs(), (long) (delay * (f.delayMaxMs() - f.delayMinMs() + 1)));
-    return new Decision(++sequence, f.down(), error < f.error5xx(),
+    return new Decision(++sequence, f.down(), change && f.refuseChanges(), error < f.error5xx(),
         drop < f.drop() ? (side < 0.5 ? Drop.REQUEST : Drop.RESPONSE) : Drop.NONE,
         delayMs, reorder < f.reorder(), duplicate < f.duplicate());
   }

@@ -22,16 +22,21 @@ import java.util.Set;
  * @param delayMinMs least delay before delivery, in milliseconds
  * @param delayMaxMs greatest delay before delivery; each request waits a uniform random delay in
  *     {@code [delayMinMs, delayMaxMs]}
+ * @param refuseChanges every replicated change ({@code POST /events}) is answered 400, as a peer
+ *     that refuses it as invalid would, and not delivered; other requests (reads, anti-entropy
+ *     digests and state pulls) pass. A sender dead-letters a change a peer refuses with 400, so
+ *     this is how the sandbox puts a change into the dead letters
  */
-public record LinkFaults(boolean down, double drop, double duplicate, double reorder, double error5xx, long delayMinMs, long delayMaxMs) {
+public record LinkFaults(boolean down, double drop, double duplicate, double reorder, double error5xx, long delayMinMs, long delayMaxMs,
+    boolean refuseChanges) {
 
   /** A healthy link. */
-  public static final LinkFaults NONE = new LinkFaults(false, 0, 0, 0, 0, 0, 0);
+  public static final LinkFaults NONE = new LinkFaults(false, 0, 0, 0, 0, 0, 0, false);
 
   /** Longest delay accepted: longer than any client's timeout, so anything more is a partition. */
   public static final long MAX_DELAY_MS = 60_000;
 
-  private static final Set<String> FIELDS = Set.of("down", "drop", "duplicate", "reorder", "error5xx", "delayMs");
+  private static final Set<String> FIELDS = Set.of("down", "drop", "duplicate", "reorder", "error5xx", "delayMs", "refuseChanges");
 
   private static final ObjectReader READER = Http.JSON.reader()
       .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -54,33 +59,42 @@ public record LinkFaults(boolean down, double drop, double duplicate, double reo
     }
   }
 
+  /** Faults that refuse no change. */
+  public LinkFaults(boolean down, double drop, double duplicate, double reorder, double error5xx, long delayMinMs, long delayMaxMs) {
+    this(down, drop, duplicate, reorder, error5xx, delayMinMs, delayMaxMs, false);
+  }
+
   /** A partitioned link. */
   public static LinkFaults partitioned() {
     return NONE.withDown(true);
   }
 
   public LinkFaults withDown(boolean down) {
-    return new LinkFaults(down, drop, duplicate, reorder, error5xx, delayMinMs, delayMaxMs);
+    return new LinkFaults(down, drop, duplicate, reorder, error5xx, delayMinMs, delayMaxMs, refuseChanges);
   }
 
   public LinkFaults withDrop(double drop) {
-    return new LinkFaults(down, drop, duplicate, reorder, error5xx, delayMinMs, delayMaxMs);
+    return new LinkFaults(down, drop, duplicate, reorder, error5xx, delayMinMs, delayMaxMs, refuseChanges);
   }
 
   public LinkFaults withDuplicate(double duplicate) {
-    return new LinkFaults(down, drop, duplicate, reorder, error5xx, delayMinMs, delayMaxMs);
+    return new LinkFaults(down, drop, duplicate, reorder, error5xx, delayMinMs, delayMaxMs, refuseChanges);
   }
 
   public LinkFaults withReorder(double reorder) {
-    return new LinkFaults(down, drop, duplicate, reorder, error5xx, delayMinMs, delayMaxMs);
+    return new LinkFaults(down, drop, duplicate, reorder, error5xx, delayMinMs, delayMaxMs, refuseChanges);
   }
 
   public LinkFaults withError5xx(double error5xx) {
-    return new LinkFaults(down, drop, duplicate, reorder, error5xx, delayMinMs, delayMaxMs);
+    return new LinkFaults(down, drop, duplicate, reorder, error5xx, delayMinMs, delayMaxMs, refuseChanges);
   }
 
   public LinkFaults withDelayMs(long min, long max) {
-    return new LinkFaults(down, drop, duplicate, reorder, error5xx, min, max);
+    return new LinkFaults(down, drop, duplicate, reorder, error5xx, min, max, refuseChanges);
+  }
+
+  public LinkFaults withRefuseChanges(boolean refuseChanges) {
+    return new LinkFaults(down, drop, duplicate, reorder, error5xx, delayMinMs, delayMaxMs, refuseChanges);
   }
 
   /** Whether this is a healthy link. */
@@ -90,8 +104,9 @@ public record LinkFaults(boolean down, double drop, double duplicate, double reo
 
   /**
    * Parses the control API's body: a JSON object with any of {@code "down"} (boolean),
-   * {@code "drop"}, {@code "duplicate"}, {@code "reorder"}, {@code "error5xx"} (numbers in [0, 1])
-   * and {@code "delayMs"} ({@code [min,max]} whole milliseconds, or one number for a fixed delay).
+   * {@code "drop"}, {@code "duplicate"}, {@code "reorder"}, {@code "error5xx"} (numbers in [0, 1]),
+   * {@code "delayMs"} ({@code [min,max]} whole milliseconds, or one number for a fixed delay) and
+   * {@code "refuseChanges"} (boolean).
    * A field left out is no fault of that kind, so the body replaces the link's faults entirely and
    * {@code {}} heals it.
    *
@@ -121,23 +136,17 @@ public record LinkFaults(boolean down, double drop, double duplicate, double reo
     for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!FIELDS.contains(name)) {
-        throw new IllegalArgumentException("unknown field \"" + name + "\"; known: down, drop, duplicate, reorder, delayMs, error5xx");
+        throw new IllegalArgumentException("unknown field \"" + name + "\"; known: down, drop, duplicate, reorder, delayMs, error5xx, refuseChanges");
       }
-    }
-    boolean down = false;
-    if (node.has("down")) {
-      if (!node.get("down").isBoolean()) {
-        throw new IllegalArgumentException("\"down\" must be true or false, got " + node.get("down"));
-      }
-      down = node.get("down").booleanValue();
     }
     long[] delay = delay(node.get("delayMs"));
-    return new LinkFaults(down, number(node, "drop"), number(node, "duplicate"), number(node, "reorder"), number(node, "error5xx"), delay[0], delay[1]);
+    return new LinkFaults(bool(node, "down"), number(node, "drop"), number(node, "duplicate"), number(node, "reorder"),
+        number(node, "error5xx"), delay[0], delay[1], bool(node, "refuseChanges"));
   }
 
   /**
    * The JSON the control API answers with, every field present:
-   * {@code {"down":false,"drop":0.1,"duplicate":0.0,"reorder":0.0,"delayMs":[0,200],"error5xx":0.0}}.
+   * {@code {"down":false,"drop":0.1,"duplicate":0.0,"reorder":0.0,"delayMs":[0,200],"error5xx":0.0,"refuseChanges":false}}.
    * {@link #fromJson(JsonNode)} reads it back to an equal value.
    */
   public ObjectNode toJson() {
@@ -147,7 +156,18 @@ public record LinkFaults(boolean down, double drop, double duplicate, double reo
         .put("duplicate", duplicate)
         .put("reorder", reorder);
     o.putArray("delayMs").add(delayMinMs).add(delayMaxMs);
-    return o.put("error5xx", error5xx);
+    return o.put("error5xx", error5xx).put("refuseChanges", refuseChanges);
+  }
+
+  private static boolean bool(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null) {
+      return false;
+    }
+    if (!v.isBoolean()) {
+      throw new IllegalArgumentException("\"" + field + "\" must be true or false, got " + v);
+    }
+    return v.booleanValue();
   }
 
   private static double number(JsonNode node, String field) {

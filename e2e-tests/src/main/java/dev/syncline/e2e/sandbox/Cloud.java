@@ -7,7 +7,8 @@ import java.net.URI;
 /**
  * One cloud of the sandbox: its functions running as its platform hosts them, on its emulator.
  * The sandbox puts a local bus in front of {@link #busTarget()}, a TLS front and fault proxies in
- * front of {@link #ingress()}, and calls {@link #drain()} on the drain schedule.
+ * front of {@link #ingress()}, and calls {@link #drain()} and {@link #antiEntropy()} on their
+ * schedules.
  */
 public interface Cloud extends AutoCloseable {
 
@@ -29,6 +30,15 @@ public interface Cloud extends AutoCloseable {
 
   /** Runs the drain function once, as the platform's scheduler would; returns when it has answered. */
   void drain() throws IOException;
+
+  /**
+   * Runs the anti-entropy function once, as the platform's scheduler would (its round compares
+   * the window of buckets that the clock and {@code SYNCLINE_ANTI_ENTROPY_PERIOD} pick); returns
+   * when it has answered.
+   *
+   * @throws IOException if the function could not be reached, failed or timed out
+   */
+  void antiEntropy() throws IOException;
 
   /** Stops every process this cloud started. */
   @Override

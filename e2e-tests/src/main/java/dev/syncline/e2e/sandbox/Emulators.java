@@ -2,6 +2,7 @@ package dev.syncline.e2e.sandbox;
 
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.TableServiceClientBuilder;
+import com.azure.data.tables.models.ListEntitiesOptions;
 import com.google.cloud.bigtable.admin.v2.BigtableTableAdminClient;
 import com.google.cloud.bigtable.admin.v2.BigtableTableAdminSettings;
 import com.google.cloud.bigtable.data.v2.BigtableDataClient;
@@ -193,6 +194,34 @@ public final class Emulators implements AutoCloseable {
       default -> throw new IllegalArgumentException("unknown cloud " + cloud);
     }
     return out;
+  }
+
+  /** Whether a cloud's three tables (records, dedupe, dead letters) hold nothing, read from its emulator. */
+  public boolean empty(String cloud) {
+    switch (cloud) {
+      case "aws" -> {
+        try (DynamoDbClient dynamo = dynamoDb()) {
+          return List.of(AWS_RECORDS, AWS_DEDUPE, AWS_DEAD_LETTERS).stream()
+              .allMatch(t -> dynamo.scan(b -> b.tableName(t).limit(1)).count() == 0);
+        }
+      }
+      case "azure" -> {
+        TableServiceClient tables = new TableServiceClientBuilder().connectionString(azureConnection).buildClient();
+        return List.of(AZURE_RECORDS, AZURE_DEDUPE, AZURE_DEAD_LETTERS).stream()
+            .allMatch(t -> !tables.getTableClient(t).listEntities(new ListEntitiesOptions().setTop(1), null, null)
+                .iterator().hasNext());
+      }
+      case "gcp" -> {
+        try (BigtableDataClient data = BigtableDataClient.create(BigtableDataSettings
+            .newBuilderForEmulator(bigtable.getPort()).setProjectId(GCP_PROJECT).setInstanceId(GCP_INSTANCE).build())) {
+          return List.of(GCP_RECORDS, GCP_DEDUPE, GCP_DEAD_LETTERS).stream()
+              .allMatch(t -> !data.readRows(Query.create(TableId.of(t)).limit(1)).iterator().hasNext());
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException("could not reach the Bigtable emulator", e);
+        }
+      }
+      default -> throw new IllegalArgumentException("unknown cloud " + cloud);
+    }
   }
 
   private static String cell(Row row, String qualifier) {

@@ -37,9 +37,34 @@ public final class IngressClient {
 
   /** {@code GET /records/{entity}/{id}}, signed over {@code GET <path>} (DESIGN section 6). */
   public HttpResponse<String> record(String entity, String id) throws IOException {
-    String path = "/records/" + entity + "/" + id;
-    HttpRequest.Builder req = HttpRequest.newBuilder(base.resolve(path)).GET();
-    sign(req, "get-" + UUID.randomUUID(), ("GET " + path).getBytes(StandardCharsets.UTF_8));
+    return get("/records/" + entity + "/" + id);
+  }
+
+  /**
+   * {@code GET /records/{entity}/{id}?repair=true}: read repair, the view after merging every
+   * peer's state, with a {@code repair} member naming the peers that answered and those that did not.
+   */
+  public HttpResponse<String> repairedRecord(String entity, String id) throws IOException {
+    return get("/records/" + entity + "/" + id + "?repair=true");
+  }
+
+  /** A signed {@code GET} of any route, such as {@code /admin/dead-letters}, signed over {@code GET <pathAndQuery>}. */
+  public HttpResponse<String> get(String pathAndQuery) throws IOException {
+    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/+$", "") + pathAndQuery)).GET();
+    sign(req, "get-" + UUID.randomUUID(), ("GET " + pathAndQuery).getBytes(StandardCharsets.UTF_8));
+    return send(req.build());
+  }
+
+  /**
+   * A signed {@code POST} of a JSON body ({@code application/json}) to a route other than
+   * {@code /events}, such as {@code /admin/dead-letters/replay}.
+   */
+  public HttpResponse<String> postJson(String path, String json) throws IOException {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/+$", "") + path))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    sign(req, "post-" + UUID.randomUUID(), body);
     return send(req.build());
   }
 

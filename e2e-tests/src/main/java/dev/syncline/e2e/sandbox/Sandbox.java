@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.syncline.e2e.aws.AwsCloud;
 import dev.syncline.e2e.azure.AzureCloud;
 import dev.syncline.e2e.bus.BusListener;
+import dev.syncline.e2e.bus.BusTarget;
 import dev.syncline.e2e.bus.LocalBus;
 import dev.syncline.e2e.bus.RetryPolicy;
 import dev.syncline.e2e.gcp.GcpCloud;
@@ -26,15 +27,23 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -45,12 +54,18 @@ import java.util.function.Function;
  *   <li>a TLS front (no faults) for each cloud's ingress, and a TLS fault proxy on each of the six
  *       directed links between clouds: a cloud's {@code SYNCLINE_PEERS} point at its outgoing
  *       links, so peers reach each other only through them, over HTTPS;
- *   <li>the three clouds' functions, hosted as their platforms host them ({@link AwsCloud},
+ *   <li>the clouds' functions, hosted as their platforms host them ({@link AwsCloud},
  *       {@link AzureCloud}, {@link GcpCloud}), each JVM with {@code -Xmx256m};
  *   <li>a local bus per cloud that delivers native envelopes with the platform's retries
- *       ({@link LocalBus}), the drain schedule, and the fault-control API ({@link ControlApi});
+ *       ({@link LocalBus}), the drain and anti-entropy schedules, and the fault-control API
+ *       ({@link ControlApi});
  *   <li>{@code e2e-tests/target/sandbox/endpoints.json}.
  * </ol>
+ *
+ * <p>By default all three clouds run, wired to each other. {@link Options#joinLater} leaves some
+ * out: the others run wired only to each other, and {@link #join} later deploys a left-out cloud
+ * on its empty tables and redeploys the running ones with the new {@code SYNCLINE_PEERS} and
+ * {@code SYNCLINE_SECRETS}, as DevOps adds a cloud to a running deployment (DESIGN §1).
  */
 public final class Sandbox implements AutoCloseable {
 
@@ -62,227 +77,424 @@ public final class Sandbox implements AutoCloseable {
   public static final Duration DRAIN_EVERY =
       Duration.ofMillis(Long.getLong("sandbox.drainEveryMs", Duration.ofMinutes(1).dividedBy(RetryPolicy.TIME_SCALE).toMillis()));
 
+  /**
+   * The anti-entropy schedule of AWS and Google Cloud, and their {@code SYNCLINE_ANTI_ENTROPY_PERIOD}:
+   * a minute (the default) on the platforms, {@value RetryPolicy#TIME_SCALE} times faster here, so
+   * {@code PT0.6S}.
+   */
+  public static final Duration ANTI_ENTROPY_EVERY =
+      Duration.ofMillis(Long.getLong("sandbox.antiEntropyEveryMs", Duration.ofMinutes(1).dividedBy(RetryPolicy.TIME_SCALE).toMillis()));
+
+  /**
+   * Azure's anti-entropy schedule and period: one minute, NOT scaled. Its {@code AntiEntropy} timer
+   * function accepts only a period of whole minutes ({@code AzureConfig} refuses {@code PT0.6S}:
+   * the timer fires every minute and a round runs on the tick that opens a period), and firing it
+   * every 0.6 s with a period of a minute would compare the same window of buckets 100 times over.
+   * So Azure's rounds run at the platform's own pace, a hundredth of the others'.
+   */
+  public static final Duration AZURE_ANTI_ENTROPY_EVERY = Duration.ofMinutes(1);
+
+  /** The most anti-entropy calls in flight per cloud; a tick beyond them is skipped. */
+  public static final int ROUNDS_IN_FLIGHT = 3;
+
+  /** {@code SYNCLINE_ANTI_ENTROPY_REPAIRS} on every cloud: the default, 100 records per peer per round. */
+  public static final int ANTI_ENTROPY_REPAIRS = Integer.getInteger("sandbox.antiEntropyRepairs", 100);
+
+  /** Which clouds {@link #start} leaves out, to {@link #join} later. */
+  public record Options(Set<String> joinLater) {
+
+    /** All three clouds, wired to each other. */
+    public static final Options ALL = new Options(Set.of());
+
+    /** @throws IllegalArgumentException if a name is not a cloud, or no cloud would run */
+    public Options {
+      joinLater = Set.copyOf(joinLater);
+      for (String cloud : joinLater) {
+        if (!CLOUDS.contains(cloud)) {
+          throw new IllegalArgumentException("unknown cloud " + cloud + " (known: " + CLOUDS + ")");
+        }
+      }
+      if (joinLater.size() == CLOUDS.size()) {
+        throw new IllegalArgumentException("at least one cloud must run from the start");
+      }
+    }
+
+    /** The other clouds run wired to each other; these join later ({@link #join}). */
+    public static Options joinLater(String... clouds) {
+      return new Options(Set.of(clouds));
+    }
+  }
+
+  /**
+   * What one cloud's anti-entropy schedule did.
+   *
+   * @param rounds calls of the function
+   * @param skipped ticks skipped because {@value #ROUNDS_IN_FLIGHT} calls were still in flight
+   * @param failed calls that failed (the function's log says why)
+   */
+  public record ScheduleStats(long rounds, long skipped, long failed) {}
+
+  private final Options options;
   private final Layout layout;
   /** Each cloud's own inbound signing secret: peers and clients sign what they send it with it. */
-  private final Map<String, String> secrets;
-  private final SandboxCa ca;
-  private final Emulators emulators;
-  private final Map<String, Cloud> clouds;
-  private final Map<String, FaultProxy> fronts;
-  private final Map<String, FaultProxy> links;
-  private final Map<String, LocalBus> buses;
-  private final ControlApi control;
-  private final ScheduledExecutorService drainer;
-  private final List<BusListener> busListeners;
-  private final List<ProxyListener> proxyListeners;
+  private final Map<String, String> secrets = new LinkedHashMap<>();
+  private SandboxCa ca;
+  private Emulators emulators;
+  /** The clouds whose functions run now; a cloud being redeployed is missing for a moment. */
+  private final Map<String, Cloud> clouds = new ConcurrentHashMap<>();
+  /** The clouds wired to each other: each one's peers are the others in this set. */
+  private volatile Set<String> wired;
+  private final Map<String, Integer> deployments = new ConcurrentHashMap<>();
+  private final Map<String, FaultProxy> fronts = new LinkedHashMap<>();
+  private final Map<String, FaultProxy> links = new LinkedHashMap<>();
+  private final Map<String, LocalBus> buses = new LinkedHashMap<>();
+  private ControlApi control;
+  private ScheduledExecutorService schedules;
+  private ExecutorService rounds;
+  private final Map<String, Semaphore> roundsInFlight = new LinkedHashMap<>();
+  private final Map<String, AtomicLong[]> roundStats = new LinkedHashMap<>();
+  private volatile boolean antiEntropyPaused;
+  private boolean closed; // guarded by this
+  private final List<BusListener> busListeners = new CopyOnWriteArrayList<>();
+  private final List<ProxyListener> proxyListeners = new CopyOnWriteArrayList<>();
   private final Map<String, IngressClient> clients = new HashMap<>();
   private final DeliveryWatch deliveries = new DeliveryWatch();
 
-  private Sandbox(Builder b) {
-    this.layout = b.layout;
-    this.secrets = Map.copyOf(b.secrets);
-    this.ca = b.ca;
-    this.emulators = b.emulators;
-    this.clouds = b.clouds;
-    this.fronts = b.fronts;
-    this.links = b.links;
-    this.buses = b.buses;
-    this.control = b.control;
-    this.drainer = b.drainer;
-    this.busListeners = b.busListeners;
-    this.proxyListeners = b.proxyListeners;
-    for (String cloud : CLOUDS) {
-      clients.put(cloud, new IngressClient(fronts.get(cloud).url(), secrets.get(cloud), ca.clientContext()));
-    }
+  private Sandbox(Options options) {
+    this.options = options;
+    this.layout = Layout.detect();
+    Set<String> initially = new LinkedHashSet<>(CLOUDS);
+    initially.removeAll(options.joinLater());
+    this.wired = Set.copyOf(initially);
     busListeners.add(deliveries);
   }
 
   /**
-   * Starts everything and writes {@code endpoints.json}.
+   * Starts all three clouds, wired to each other, and writes {@code endpoints.json}.
    *
    * @param seed seeds the fault proxies and the buses' retry jitter
    * @param progress where to print one line per step
    */
   public static Sandbox start(long seed, PrintStream progress) {
-    Builder b = new Builder();
+    return start(seed, progress, Options.ALL);
+  }
+
+  /**
+   * Starts the sandbox with the clouds {@code options} leaves in, wired only to each other, and
+   * writes {@code endpoints.json} (with every cloud: a left-out cloud's ingress answers 503 and
+   * its bus retries until it {@linkplain #join joins}).
+   */
+  public static Sandbox start(long seed, PrintStream progress, Options options) {
+    Sandbox sandbox = new Sandbox(options);
     try {
-      b.start(seed, progress);
-      Sandbox sandbox = new Sandbox(b);
+      sandbox.startAll(seed, progress);
       sandbox.warmUp(progress);
       sandbox.writeEndpoints();
       return sandbox;
     } catch (RuntimeException e) {
-      b.closeAll();
+      sandbox.close();
       throw e;
     }
   }
 
-  /** Collects the parts while they start, so that a failure stops what already runs. */
-  private static final class Builder {
-    Layout layout;
-    final Map<String, String> secrets = new LinkedHashMap<>();
-    SandboxCa ca;
-    Emulators emulators;
-    final Map<String, Cloud> clouds = new LinkedHashMap<>();
-    final Map<String, FaultProxy> fronts = new LinkedHashMap<>();
-    final Map<String, FaultProxy> links = new LinkedHashMap<>();
-    final Map<String, LocalBus> buses = new LinkedHashMap<>();
-    ControlApi control;
-    ScheduledExecutorService drainer;
-    final List<BusListener> busListeners = new CopyOnWriteArrayList<>();
-    final List<ProxyListener> proxyListeners = new CopyOnWriteArrayList<>();
+  private void startAll(long seed, PrintStream progress) {
+    long t0 = System.nanoTime();
+    try {
+      Files.createDirectories(layout.logs());
+      Files.deleteIfExists(layout.work().resolve("endpoints.json"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (String cloud : CLOUDS) {
+      secrets.put(cloud, newSecret());
+    }
+    ca = SandboxCa.create(layout.work().resolve("tls"));
+    progress.printf("[sandbox] CA ready: %s%n", ca.caCertificate());
+    emulators = Emulators.start(layout);
+    progress.printf("[sandbox] emulators up (dynalite, Azurite, Bigtable) with tables, %.1f s%n", seconds(t0));
 
-    void start(long seed, PrintStream progress) {
-      long t0 = System.nanoTime();
-      layout = Layout.detect();
-      try {
-        Files.createDirectories(layout.logs());
-        Files.deleteIfExists(layout.work().resolve("endpoints.json"));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      for (String cloud : CLOUDS) {
-        secrets.put(cloud, newSecret());
-      }
-      ca = SandboxCa.create(layout.work().resolve("tls"));
-      progress.printf("[sandbox] CA ready: %s%n", ca.caCertificate());
-      emulators = Emulators.start(layout);
-      progress.printf("[sandbox] emulators up (dynalite, Azurite, Bigtable) with tables, %.1f s%n", seconds(t0));
-
-      ProxyListener proxyEvents = fanOutProxy(proxyListeners);
-      long s = seed;
-      for (String cloud : CLOUDS) {
-        fronts.put(cloud, FaultProxy.start(cloud + "-ingress", ca.serverContext(), ++s, ProxyListener.NONE));
-        for (String to : CLOUDS) {
-          if (!to.equals(cloud)) {
-            links.put(linkName(cloud, to), FaultProxy.start(linkName(cloud, to), ca.serverContext(), ++s, proxyEvents));
-          }
+    ProxyListener proxyEvents = fanOutProxy(proxyListeners);
+    long s = seed;
+    for (String cloud : CLOUDS) {
+      fronts.put(cloud, FaultProxy.start(cloud + "-ingress", ca.serverContext(), ++s, ProxyListener.NONE));
+      for (String to : CLOUDS) {
+        if (!to.equals(cloud)) {
+          links.put(linkName(cloud, to), FaultProxy.start(linkName(cloud, to), ca.serverContext(), ++s, proxyEvents));
         }
       }
+    }
+    for (String cloud : CLOUDS) {
+      clients.put(cloud, new IngressClient(fronts.get(cloud).url(), secrets.get(cloud), ca.clientContext()));
+    }
 
-      List<String> jvm = new ArrayList<>();
-      jvm.add("-Xmx256m");
-      jvm.addAll(ca.jvmTrustOptions());
-      Map<String, CompletableFuture<Cloud>> starting = new LinkedHashMap<>();
-      for (String cloud : CLOUDS) {
-        Map<String, String> env = new HashMap<>(switch (cloud) {
-          case "aws" -> emulators.awsEnv();
-          case "azure" -> emulators.azureEnv();
-          default -> emulators.gcpEnv();
-        });
-        env.put("SYNCLINE_REPLICA_ID", REPLICAS.get(cloud));
-        // its own secret, then each peer's as replica=secret (functions-*/README.md)
-        env.put("SYNCLINE_SECRETS", secrets.get(cloud) + "," + peerSecrets(cloud));
-        env.put("SYNCLINE_PEERS", peers(cloud));
-        // the outbox backoff on the sandbox's clock: 1 s and 60 s divided by TIME_SCALE
-        env.put("SYNCLINE_OUTBOX_RETRY_BASE", Duration.ofSeconds(1).dividedBy(RetryPolicy.TIME_SCALE).toString());
-        env.put("SYNCLINE_OUTBOX_RETRY_CAP", Duration.ofSeconds(60).dividedBy(RetryPolicy.TIME_SCALE).toString());
-        CloudSpec spec = new CloudSpec(cloud, REPLICAS.get(cloud), Map.copyOf(env), List.copyOf(jvm), layout);
-        Function<CloudSpec, Cloud> starter = switch (cloud) {
-          case "aws" -> AwsCloud::start;
-          case "azure" -> AzureCloud::start;
-          default -> GcpCloud::start;
-        };
-        starting.put(cloud, CompletableFuture.supplyAsync(() -> starter.apply(spec)));
-      }
-      RuntimeException failure = null;
-      for (Map.Entry<String, CompletableFuture<Cloud>> e : starting.entrySet()) {
-        try {
-          clouds.put(e.getKey(), e.getValue().join());
-        } catch (CompletionException ex) {
-          RuntimeException cause = ex.getCause() instanceof RuntimeException r ? r : new IllegalStateException(ex.getCause());
-          if (failure == null) {
-            failure = cause;
-          } else {
-            failure.addSuppressed(cause);
-          }
-        }
-      }
-      if (failure != null) {
-        throw failure;
-      }
-      progress.printf("[sandbox] functions up: AWS (Lambda runtime interface client), Azure (function.json host), "
-          + "GCP (java-function-invoker), %.1f s%n", seconds(t0));
+    Map<String, CloudSpec> specs = new LinkedHashMap<>();
+    for (String cloud : wired) {
+      deployments.put(cloud, 1);
+      specs.put(cloud, spec(cloud, wired, 1));
+    }
+    deploy(specs);
+    progress.printf("[sandbox] functions up: %s, %.1f s%n", describe(wired), seconds(t0));
 
-      for (String cloud : CLOUDS) {
-        fronts.get(cloud).target(clouds.get(cloud).ingress());
-        for (String to : CLOUDS) {
-          if (!to.equals(cloud)) {
-            links.get(linkName(cloud, to)).target(clouds.get(to).ingress());
-          }
-        }
-      }
-      BusListener busEvents = fanOutBus(busListeners);
-      buses.put("aws", LocalBus.start("aws-eventbridge", RetryPolicy.eventBridge(), clouds.get("aws").busTarget(), busEvents, 8, ++s));
-      buses.put("azure", LocalBus.start("azure-eventgrid", RetryPolicy.eventGrid(), clouds.get("azure").busTarget(), busEvents, 8, ++s));
-      buses.put("gcp", LocalBus.start("gcp-pubsub", RetryPolicy.pubSub(), clouds.get("gcp").busTarget(), busEvents, 8, ++s));
+    BusListener busEvents = fanOutBus(busListeners);
+    buses.put("aws", LocalBus.start("aws-eventbridge", RetryPolicy.eventBridge(), busTarget("aws"), busEvents, 8, ++s));
+    buses.put("azure", LocalBus.start("azure-eventgrid", RetryPolicy.eventGrid(), busTarget("azure"), busEvents, 8, ++s));
+    buses.put("gcp", LocalBus.start("gcp-pubsub", RetryPolicy.pubSub(), busTarget("gcp"), busEvents, 8, ++s));
 
-      drainer = Executors.newScheduledThreadPool(CLOUDS.size(), r -> {
-        Thread t = new Thread(r, "sandbox-drain-schedule");
-        t.setDaemon(true);
-        return t;
-      });
-      for (String cloud : CLOUDS) {
+    schedules = Executors.newScheduledThreadPool(2 * CLOUDS.size(), daemon("sandbox-schedule"));
+    rounds = Executors.newCachedThreadPool(daemon("sandbox-anti-entropy"));
+    for (String cloud : CLOUDS) {
+      schedules.scheduleWithFixedDelay(() -> {
         Cloud c = clouds.get(cloud);
-        drainer.scheduleWithFixedDelay(() -> {
-          try {
-            c.drain();
-          } catch (IOException | RuntimeException e) {
-            // the next tick tries again, as a scheduler would; the function's log has the cause
-          }
-        }, DRAIN_EVERY.toMillis(), DRAIN_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-      }
-      control = ControlApi.start(links);
-      progress.printf("[sandbox] buses, drain schedule (every %d ms) and fault-control API up, %.1f s%n",
-          DRAIN_EVERY.toMillis(), seconds(t0));
+        if (c == null) {
+          return; // not deployed (yet): nothing to run
+        }
+        try {
+          c.drain();
+        } catch (IOException | RuntimeException e) {
+          // the next tick tries again, as a scheduler would; the function's log has the cause
+        }
+      }, DRAIN_EVERY.toMillis(), DRAIN_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+      scheduleAntiEntropy(cloud);
     }
+    control = ControlApi.start(links);
+    progress.printf("[sandbox] buses, drain schedule (every %d ms), anti-entropy schedule (every %d ms; Azure every %d s) "
+        + "and fault-control API up, %.1f s%n",
+        DRAIN_EVERY.toMillis(), ANTI_ENTROPY_EVERY.toMillis(), AZURE_ANTI_ENTROPY_EVERY.toSeconds(), seconds(t0));
+  }
 
-    String peers(String cloud) {
-      List<String> out = new ArrayList<>();
-      for (String to : CLOUDS) {
-        if (!to.equals(cloud)) {
-          out.add(REPLICAS.get(to) + "=" + links.get(linkName(cloud, to)).url());
+  /**
+   * The function settings of one cloud, exactly as Terraform would set them, wired to the other
+   * clouds of {@code wired}.
+   */
+  private CloudSpec spec(String cloud, Set<String> wired, int deployment) {
+    Map<String, String> env = new HashMap<>(switch (cloud) {
+      case "aws" -> emulators.awsEnv();
+      case "azure" -> emulators.azureEnv();
+      default -> emulators.gcpEnv();
+    });
+    List<String> peers = new ArrayList<>();
+    List<String> peerSecrets = new ArrayList<>();
+    for (String to : CLOUDS) {
+      if (!to.equals(cloud) && wired.contains(to)) {
+        peers.add(REPLICAS.get(to) + "=" + links.get(linkName(cloud, to)).url());
+        // each peer's inbound secret, which this cloud signs what it sends that peer with
+        peerSecrets.add(REPLICAS.get(to) + "=" + secrets.get(to));
+      }
+    }
+    env.put("SYNCLINE_REPLICA_ID", REPLICAS.get(cloud));
+    // its own secret, then each peer's as replica=secret (functions-*/README.md)
+    List<String> all = new ArrayList<>(List.of(secrets.get(cloud)));
+    all.addAll(peerSecrets);
+    env.put("SYNCLINE_SECRETS", String.join(",", all));
+    env.put("SYNCLINE_PEERS", String.join(",", peers));
+    // the outbox backoff on the sandbox's clock: 1 s and 60 s divided by TIME_SCALE
+    env.put("SYNCLINE_OUTBOX_RETRY_BASE", Duration.ofSeconds(1).dividedBy(RetryPolicy.TIME_SCALE).toString());
+    env.put("SYNCLINE_OUTBOX_RETRY_CAP", Duration.ofSeconds(60).dividedBy(RetryPolicy.TIME_SCALE).toString());
+    // the period picks each round's window of buckets, so it is the schedule's (PT0.6S; Azure PT1M)
+    env.put("SYNCLINE_ANTI_ENTROPY_PERIOD", antiEntropyEvery(cloud).toString());
+    env.put("SYNCLINE_ANTI_ENTROPY_REPAIRS", Integer.toString(ANTI_ENTROPY_REPAIRS));
+    List<String> jvm = new ArrayList<>();
+    jvm.add("-Xmx256m");
+    jvm.addAll(ca.jvmTrustOptions());
+    return new CloudSpec(cloud, REPLICAS.get(cloud), Map.copyOf(env), List.copyOf(jvm), layout, deployment);
+  }
+
+  /** Starts these clouds' functions in parallel and points their front and the links to them at them. */
+  private void deploy(Map<String, CloudSpec> specs) {
+    Map<String, CompletableFuture<Cloud>> starting = new LinkedHashMap<>();
+    for (Map.Entry<String, CloudSpec> e : specs.entrySet()) {
+      Function<CloudSpec, Cloud> starter = switch (e.getKey()) {
+        case "aws" -> AwsCloud::start;
+        case "azure" -> AzureCloud::start;
+        default -> GcpCloud::start;
+      };
+      starting.put(e.getKey(), CompletableFuture.supplyAsync(() -> starter.apply(e.getValue())));
+    }
+    RuntimeException failure = null;
+    for (Map.Entry<String, CompletableFuture<Cloud>> e : starting.entrySet()) {
+      try {
+        clouds.put(e.getKey(), e.getValue().join());
+      } catch (CompletionException ex) {
+        RuntimeException cause = ex.getCause() instanceof RuntimeException r ? r : new IllegalStateException(ex.getCause());
+        if (failure == null) {
+          failure = cause;
+        } else {
+          failure.addSuppressed(cause);
         }
       }
-      return String.join(",", out);
     }
-
-    /** Each peer's inbound secret, which {@code cloud} signs what it sends that peer with. */
-    String peerSecrets(String cloud) {
-      List<String> out = new ArrayList<>();
-      for (String to : CLOUDS) {
-        if (!to.equals(cloud)) {
-          out.add(REPLICAS.get(to) + "=" + secrets.get(to));
+    if (failure != null) {
+      throw failure;
+    }
+    for (String cloud : specs.keySet()) {
+      URI ingress = clouds.get(cloud).ingress();
+      fronts.get(cloud).target(ingress);
+      for (String from : CLOUDS) {
+        if (!from.equals(cloud)) {
+          links.get(linkName(from, cloud)).target(ingress);
         }
-      }
-      return String.join(",", out);
-    }
-
-    void closeAll() {
-      if (control != null) {
-        control.close();
-      }
-      if (drainer != null) {
-        drainer.shutdownNow();
-      }
-      buses.values().forEach(LocalBus::close);
-      clouds.values().forEach(Cloud::close);
-      fronts.values().forEach(FaultProxy::close);
-      links.values().forEach(FaultProxy::close);
-      if (emulators != null) {
-        emulators.close();
       }
     }
   }
 
+  /** A cloud's bus delivers to whichever deployment of its intent function runs now. */
+  private BusTarget busTarget(String cloud) {
+    return (cloudEvent, attempt) -> {
+      Cloud c = clouds.get(cloud);
+      if (c == null) {
+        throw new IOException(cloud + " has no functions deployed right now");
+      }
+      return c.busTarget().deliver(cloudEvent, attempt);
+    };
+  }
+
   /**
-   * Pays every function's cold start before anyone measures: one intent on each cloud (the record
-   * {@code sandbox/warmup}), a signed read on each ingress, and one drain each.
+   * The anti-entropy schedule of one cloud: a call every {@link #antiEntropyEvery} period, at the
+   * middle of each period (so that the function's clock picks that period's window, whatever the
+   * call takes to arrive), at a fixed rate, whether the previous round has ended or not, as
+   * EventBridge Scheduler and Cloud Scheduler fire (AWS then runs the rounds in as many execution
+   * environments as it has, Cloud Run concurrently in its instance). So every window of buckets
+   * gets its round even when a round takes longer than the period, as it does on this machine while
+   * a cloud bootstraps. At most {@value #ROUNDS_IN_FLIGHT} calls are in flight per cloud; a tick
+   * beyond them is skipped, and its window waits for the next cycle.
+   */
+  private void scheduleAntiEntropy(String cloud) {
+    long period = antiEntropyEvery(cloud).toMillis();
+    Semaphore inFlight = new Semaphore(ROUNDS_IN_FLIGHT);
+    AtomicLong[] stats = {new AtomicLong(), new AtomicLong(), new AtomicLong()};
+    roundsInFlight.put(cloud, inFlight);
+    roundStats.put(cloud, stats);
+    long firstTick = period - Math.floorMod(System.currentTimeMillis(), period) + period / 2;
+    schedules.scheduleAtFixedRate(() -> {
+      Cloud c = clouds.get(cloud);
+      if (c == null || antiEntropyPaused) {
+        return;
+      }
+      if (!inFlight.tryAcquire()) {
+        stats[1].incrementAndGet();
+        return;
+      }
+      try {
+        rounds.execute(() -> {
+          try {
+            if (!antiEntropyPaused) {
+              stats[0].incrementAndGet();
+              c.antiEntropy();
+            }
+          } catch (IOException | RuntimeException e) {
+            stats[2].incrementAndGet(); // the next cycle tries again; the function's log has the cause
+          } finally {
+            inFlight.release();
+          }
+        });
+      } catch (RejectedExecutionException closing) {
+        inFlight.release();
+      }
+    }, firstTick, period, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Deploys {@code cloud}, left out at the start ({@link Options#joinLater}), on its empty tables,
+   * and redeploys every running cloud with the new {@code SYNCLINE_PEERS} and
+   * {@code SYNCLINE_SECRETS}, all at once as one Terraform apply would: the running clouds' function
+   * processes are stopped and started again (their tables are kept), and the new cloud's started.
+   * Nothing is written anywhere: the new cloud's records arrive by anti-entropy alone, as no outbox
+   * owes it anything. Its replica id is its usual one, which no replica has seen in this sandbox.
+   *
+   * @return how long the redeployment took, until every function of every cloud was up and had
+   *     served a read and a drain
+   * @throws IllegalStateException if {@code cloud} has already run in this sandbox (a replica that
+   *     ran must never come back under the same id with lost state: its peers hold its dots;
+   *     shared-core {@code docs/anti-entropy.md}), or its tables are not empty
+   */
+  public synchronized Duration join(String cloud, PrintStream progress) {
+    if (!CLOUDS.contains(cloud)) {
+      throw new IllegalArgumentException("unknown cloud " + cloud + " (known: " + CLOUDS + ")");
+    }
+    if (wired.contains(cloud) || !options.joinLater().contains(cloud)) {
+      throw new IllegalStateException(cloud + " (" + REPLICAS.get(cloud) + ") already ran in this sandbox: its peers hold dots of "
+          + "that replica id, so it cannot join again under it (shared-core docs/anti-entropy.md, \"What is left out\"); "
+          + "start a sandbox with Options.joinLater(\"" + cloud + "\") instead");
+    }
+    if (!emulators.empty(cloud)) {
+      throw new IllegalStateException(cloud + "'s tables are not empty: a joining replica starts with empty tables");
+    }
+    long t0 = System.nanoTime();
+    Set<String> now = new LinkedHashSet<>(CLOUDS);
+    now.retainAll(union(wired, cloud));
+    for (String running : wired) {
+      Cloud old = clouds.remove(running);
+      if (old != null) {
+        old.close();
+      }
+    }
+    Map<String, CloudSpec> specs = new LinkedHashMap<>();
+    for (String c : now) {
+      int deployment = deployments.merge(c, 1, Integer::sum);
+      specs.put(c, spec(c, now, deployment));
+    }
+    deploy(specs);
+    wired = Set.copyOf(now);
+    warmUpWithoutWriting(now);
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+    progress.printf("[sandbox] %s joined: %s redeployed, wired to each other and warmed up (a read and a drain each), %.1f s%n",
+        cloud, describe(now), took.toMillis() / 1e3);
+    return took;
+  }
+
+  /**
+   * Pays the redeployed functions' cold starts without writing anything: a signed read of a record
+   * that does not exist on each ingress, and one drain each. (The intent functions start on their
+   * first intent, the anti-entropy functions on their first tick.)
+   */
+  private void warmUpWithoutWriting(Set<String> deployed) {
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    for (String cloud : deployed) {
+      all.add(CompletableFuture.runAsync(() -> {
+        try {
+          client(cloud).record("sandbox", "warmup-read-" + UUID.randomUUID());
+          cloud(cloud).drain();
+        } catch (IOException e) {
+          throw new UncheckedIOException(cloud + " did not answer while warming up", e);
+        }
+      }));
+    }
+    try {
+      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
+  private static Set<String> union(Set<String> set, String one) {
+    Set<String> out = new LinkedHashSet<>(set);
+    out.add(one);
+    return out;
+  }
+
+  private static String describe(Set<String> clouds) {
+    List<String> out = new ArrayList<>();
+    for (String c : CLOUDS) {
+      if (clouds.contains(c)) {
+        out.add(switch (c) {
+          case "aws" -> "AWS (Lambda runtime interface client)";
+          case "azure" -> "Azure (function.json host)";
+          default -> "GCP (java-function-invoker)";
+        });
+      }
+    }
+    return String.join(", ", out);
+  }
+
+  /**
+   * Pays every function's cold start before anyone measures: one intent on each running cloud (the
+   * record {@code sandbox/warmup}), a signed read on each ingress, and one drain each. (The
+   * anti-entropy schedule's first tick pays that function's.)
    */
   private void warmUp(PrintStream progress) {
     long t0 = System.nanoTime();
     List<CompletableFuture<Void>> all = new ArrayList<>();
-    for (String cloud : CLOUDS) {
+    for (String cloud : wired) {
       all.add(CompletableFuture.runAsync(() -> {
         publishAndAwait(cloud, Intents.write("warmup-" + UUID.randomUUID(), "sandbox/warmup",
             Intents.ops(Intents.set("warm", cloud))), Duration.ofMinutes(2));
@@ -297,7 +509,6 @@ public final class Sandbox implements AutoCloseable {
     try {
       CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
     } catch (CompletionException e) {
-      close();
       throw e.getCause() instanceof RuntimeException r ? r : e;
     }
     progress.printf("[sandbox] every function warmed up (first intent, read and drain on each cloud), %.1f s%n", seconds(t0));
@@ -345,8 +556,49 @@ public final class Sandbox implements AutoCloseable {
     return require(clients, cloud);
   }
 
+  /** A cloud whose functions run now. */
   public Cloud cloud(String cloud) {
     return require(clouds, cloud);
+  }
+
+  /** The clouds running now, wired to each other. */
+  public Set<String> wired() {
+    return wired;
+  }
+
+  /** How often {@code cloud}'s anti-entropy function is scheduled, and its {@code SYNCLINE_ANTI_ENTROPY_PERIOD}. */
+  public static Duration antiEntropyEvery(String cloud) {
+    return cloud.equals("azure") ? AZURE_ANTI_ENTROPY_EVERY : ANTI_ENTROPY_EVERY;
+  }
+
+  /**
+   * Stops the anti-entropy schedules, as disabling the schedules would, and returns once no round
+   * runs anywhere: from then on only the outbox and read repair move records.
+   */
+  public void pauseAntiEntropy() {
+    antiEntropyPaused = true;
+    for (Semaphore inFlight : roundsInFlight.values()) {
+      try {
+        if (!inFlight.tryAcquire(ROUNDS_IN_FLIGHT, 5, TimeUnit.MINUTES)) {
+          throw new IllegalStateException("an anti-entropy round did not end within 5 minutes");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while pausing anti-entropy", e);
+      }
+      inFlight.release(ROUNDS_IN_FLIGHT);
+    }
+  }
+
+  /** Starts the anti-entropy schedules again. */
+  public void resumeAntiEntropy() {
+    antiEntropyPaused = false;
+  }
+
+  /** What {@code cloud}'s anti-entropy schedule has done since the sandbox started. */
+  public ScheduleStats antiEntropyStats(String cloud) {
+    AtomicLong[] s = require(roundStats, cloud);
+    return new ScheduleStats(s[0].get(), s[1].get(), s[2].get());
   }
 
   /** The fault proxy on the directed link {@code from -> to}. */
@@ -374,10 +626,13 @@ public final class Sandbox implements AutoCloseable {
     control.healAll();
   }
 
-  /** Runs every cloud's drain once, now, in addition to the schedule. */
+  /** Runs every running cloud's drain once, now, in addition to the schedule. */
   public void drainAll() throws IOException {
-    for (Cloud c : clouds.values()) {
-      c.drain();
+    for (String cloud : CLOUDS) {
+      Cloud c = clouds.get(cloud);
+      if (c != null) {
+        c.drain();
+      }
     }
   }
 
@@ -457,16 +712,29 @@ public final class Sandbox implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    Builder b = new Builder();
-    b.control = control;
-    b.drainer = drainer;
-    b.buses.putAll(buses);
-    b.clouds.putAll(clouds);
-    b.fronts.putAll(fronts);
-    b.links.putAll(links);
-    b.emulators = emulators;
-    b.closeAll();
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (control != null) {
+      control.close();
+    }
+    if (schedules != null) {
+      schedules.shutdownNow();
+    }
+    if (rounds != null) {
+      rounds.shutdownNow();
+    }
+    buses.values().forEach(LocalBus::close);
+    clouds.values().forEach(Cloud::close);
+    clouds.clear();
+    fronts.values().forEach(FaultProxy::close);
+    links.values().forEach(FaultProxy::close);
+    if (emulators != null) {
+      emulators.close();
+      emulators = null;
+    }
   }
 
   // ---- helpers --------------------------------------------------------------------------------
@@ -488,6 +756,14 @@ public final class Sandbox implements AutoCloseable {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     return "whsec_" + Base64.getEncoder().encodeToString(key);
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   private static double seconds(long since) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.syncline.e2e.SharedSandbox;
 import dev.syncline.e2e.sandbox.ChildProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +35,11 @@ class LambdaFunctionIT {
 
   private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor();
   private LambdaFunction function;
+
+  @BeforeAll
+  static void noSharedSandbox() {
+    SharedSandbox.close(); // not to share the machine with its schedules
+  }
 
   @AfterEach
   void stop() throws InterruptedException {

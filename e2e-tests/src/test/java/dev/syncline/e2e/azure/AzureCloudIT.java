@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.syncline.e2e.SharedSandbox;
 import dev.syncline.e2e.bus.BusTarget;
 import dev.syncline.e2e.net.Http;
 import dev.syncline.e2e.sandbox.CloudSpec;
@@ -53,6 +54,7 @@ class AzureCloudIT {
 
   @BeforeAll
   static void startTheCloud() {
+    SharedSandbox.close(); // not to share the machine with its schedules
     layout = Layout.detect();
     emulators = Emulators.start(layout);
     byte[] key = new byte[32];
@@ -252,6 +254,11 @@ class AzureCloudIT {
     HttpResponse<String> unknown = send(HttpRequest.newBuilder(cloud.ingress().resolve(AzureFunctionsHost.ADMIN_FUNCTIONS + "Nope"))
         .POST(HttpRequest.BodyPublishers.ofString("{\"input\":\"\"}")).build());
     assertThat(unknown.statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void antiEntropy_runsTheTimerFunction() throws Exception {
+    cloud.antiEntropy(); // throws unless the host answers 2xx (no peers: an empty round)
   }
 
   @Test

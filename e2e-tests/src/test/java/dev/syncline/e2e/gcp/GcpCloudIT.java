@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.syncline.e2e.SharedSandbox;
 import dev.syncline.e2e.net.Http;
 import dev.syncline.e2e.sandbox.CloudSpec;
 import dev.syncline.e2e.sandbox.Emulators;
@@ -51,6 +52,7 @@ class GcpCloudIT {
 
   @BeforeAll
   static void startCloud() {
+    SharedSandbox.close(); // not to share the machine with its schedules
     layout = Layout.detect();
     emulators = Emulators.start(layout);
     byte[] key = new byte[32];
@@ -207,6 +209,11 @@ class GcpCloudIT {
   @Test
   void drain_runs_asCloudSchedulerCallsIt() throws Exception {
     cloud.drain(); // throws unless the drain function answers 2xx
+  }
+
+  @Test
+  void antiEntropy_runs_asCloudSchedulerCallsIt() throws Exception {
+    cloud.antiEntropy(); // throws unless the anti-entropy function answers 2xx (no peers: an empty round)
   }
 
   @Test

@@ -110,7 +110,27 @@ class FaultProxyTest {
       assertThat(e.end()).isGreaterThanOrEqualTo(e.start());
     });
     assertThat(recorder.faults).isEmpty();
-    assertThat(proxy.stats()).isEqualTo(new FaultProxy.Stats(1, 1, 0, 0, 0, 0, 0, 0, 0));
+    assertThat(proxy.stats()).isEqualTo(new FaultProxy.Stats(1, 1, 0, 0, 0, 0, 0, 0, 0, 0));
+  }
+
+  @Test
+  void refuseChanges_answers400ToAChange_withoutDeliveringIt_andLetsOtherRequestsThrough() throws Exception {
+    proxy.faults(LinkFaults.NONE.withRefuseChanges(true));
+
+    HttpResponse<String> change = post(proxy, "/events", "{\"id\":\"evt-1\"}");
+    HttpResponse<String> digests = post(proxy, "/anti-entropy/digests", "{}");
+    HttpResponse<String> read = client.send(HttpRequest.newBuilder(URI.create(proxy.url() + "/anti-entropy/records/user/42")).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(change.statusCode()).isEqualTo(400);
+    assertThat(change.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(change.body()).contains("refuseChanges");
+    assertThat(digests.statusCode()).isEqualTo(201);
+    assertThat(read.statusCode()).isEqualTo(201);
+    assertThat(target.seen()).extracting(RecordingTarget.Seen::pathAndQuery)
+        .containsExactly("/anti-entropy/digests", "/anti-entropy/records/user/42");
+    assertThat(recorder.faults).containsExactly("aws->azure:refuse-change");
+    assertThat(proxy.stats().refusedChanges()).isEqualTo(1);
   }
 
   @Test

@@ -34,6 +34,15 @@ class LinkFaultsTest {
   }
 
   @Test
+  void parse_readsRefuseChanges_andWritesItBack() {
+    LinkFaults f = parse("{\"refuseChanges\":true}");
+
+    assertThat(f).isEqualTo(LinkFaults.NONE.withRefuseChanges(true));
+    assertThat(f.isNone()).isFalse();
+    assertThat(LinkFaults.fromJson(f.toJson())).isEqualTo(f);
+  }
+
+  @Test
   void parse_readsOneNumberAsAFixedDelay() {
     assertThat(parse("{\"delayMs\":50}")).isEqualTo(LinkFaults.NONE.withDelayMs(50, 50));
   }
@@ -43,7 +52,7 @@ class LinkFaultsTest {
     LinkFaults f = new LinkFaults(true, 0.1, 0.2, 0.3, 0.05, 10, 200);
 
     assertThat(f.toJson().toString())
-        .isEqualTo("{\"down\":true,\"drop\":0.1,\"duplicate\":0.2,\"reorder\":0.3,\"delayMs\":[10,200],\"error5xx\":0.05}");
+        .isEqualTo("{\"down\":true,\"drop\":0.1,\"duplicate\":0.2,\"reorder\":0.3,\"delayMs\":[10,200],\"error5xx\":0.05,\"refuseChanges\":false}");
     assertThat(LinkFaults.fromJson(f.toJson())).isEqualTo(f);
     assertThat(LinkFaults.fromJson(LinkFaults.NONE.toJson())).isEqualTo(LinkFaults.NONE);
   }
@@ -56,6 +65,7 @@ class LinkFaultsTest {
       "`{\"reorder\":\"0.1\"}`         | \"reorder\" must be a number in [0, 1], got \"0.1\"",
       "`{\"error5xx\":null}`           | \"error5xx\" must be a number in [0, 1], got null",
       "`{\"down\":\"yes\"}`            | \"down\" must be true or false, got \"yes\"",
+      "`{\"refuseChanges\":1}`         | \"refuseChanges\" must be true or false, got 1",
       "`{\"delayMs\":[200,0]}`         | \"delayMs\" must be [min,max] with min <= max, got [200,0]",
       "`{\"delayMs\":[-1,5]}`          | \"delayMs\" must not be negative, got [-1,5]",
       "`{\"delayMs\":[0]}`             | \"delayMs\" must be [min,max] in whole milliseconds, got [0]",
