@@ -164,8 +164,8 @@ public final class AzureCloud implements Cloud {
 
   /**
    * Runs the anti-entropy timer function once and waits for it; an IOException if it failed. The
-   * function runs a round only if this is the first minute of a {@code SYNCLINE_ANTI_ENTROPY_PERIOD}
-   * (always, with a period of one minute); its log line says what the round did.
+   * function runs a round only in the first minute of a {@code SYNCLINE_ANTI_ENTROPY_PERIOD}, which
+   * with the sandbox's sub-minute period is always; its log line says what the round did.
    */
   @Override
   public void antiEntropy() throws IOException {

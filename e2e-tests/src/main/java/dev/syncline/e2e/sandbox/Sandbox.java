@@ -78,21 +78,13 @@ public final class Sandbox implements AutoCloseable {
       Duration.ofMillis(Long.getLong("sandbox.drainEveryMs", Duration.ofMinutes(1).dividedBy(RetryPolicy.TIME_SCALE).toMillis()));
 
   /**
-   * The anti-entropy schedule of AWS and Google Cloud, and their {@code SYNCLINE_ANTI_ENTROPY_PERIOD}:
-   * a minute (the default) on the platforms, {@value RetryPolicy#TIME_SCALE} times faster here, so
-   * {@code PT0.6S}.
+   * The anti-entropy schedule of every cloud, and its {@code SYNCLINE_ANTI_ENTROPY_PERIOD}: a minute
+   * (the default) on the platforms, {@value RetryPolicy#TIME_SCALE} times faster here, so {@code
+   * PT0.6S}. (Azure's timer fires each minute and runs a round on the tick that opens a period; the
+   * sandbox fires it through the admin API at this pace instead, and every call opens a period.)
    */
   public static final Duration ANTI_ENTROPY_EVERY =
       Duration.ofMillis(Long.getLong("sandbox.antiEntropyEveryMs", Duration.ofMinutes(1).dividedBy(RetryPolicy.TIME_SCALE).toMillis()));
-
-  /**
-   * Azure's anti-entropy schedule and period: one minute, NOT scaled. Its {@code AntiEntropy} timer
-   * function accepts only a period of whole minutes ({@code AzureConfig} refuses {@code PT0.6S}:
-   * the timer fires every minute and a round runs on the tick that opens a period), and firing it
-   * every 0.6 s with a period of a minute would compare the same window of buckets 100 times over.
-   * So Azure's rounds run at the platform's own pace, a hundredth of the others'.
-   */
-  public static final Duration AZURE_ANTI_ENTROPY_EVERY = Duration.ofMinutes(1);
 
   /** The most anti-entropy calls in flight per cloud; a tick beyond them is skipped. */
   public static final int ROUNDS_IN_FLIGHT = 3;
@@ -257,9 +249,9 @@ public final class Sandbox implements AutoCloseable {
       scheduleAntiEntropy(cloud);
     }
     control = ControlApi.start(links);
-    progress.printf("[sandbox] buses, drain schedule (every %d ms), anti-entropy schedule (every %d ms; Azure every %d s) "
+    progress.printf("[sandbox] buses, drain schedule (every %d ms), anti-entropy schedule (every %d ms) "
         + "and fault-control API up, %.1f s%n",
-        DRAIN_EVERY.toMillis(), ANTI_ENTROPY_EVERY.toMillis(), AZURE_ANTI_ENTROPY_EVERY.toSeconds(), seconds(t0));
+        DRAIN_EVERY.toMillis(), ANTI_ENTROPY_EVERY.toMillis(), seconds(t0));
   }
 
   /**
@@ -290,7 +282,7 @@ public final class Sandbox implements AutoCloseable {
     // the outbox backoff on the sandbox's clock: 1 s and 60 s divided by TIME_SCALE
     env.put("SYNCLINE_OUTBOX_RETRY_BASE", Duration.ofSeconds(1).dividedBy(RetryPolicy.TIME_SCALE).toString());
     env.put("SYNCLINE_OUTBOX_RETRY_CAP", Duration.ofSeconds(60).dividedBy(RetryPolicy.TIME_SCALE).toString());
-    // the period picks each round's window of buckets, so it is the schedule's (PT0.6S; Azure PT1M)
+    // the period picks each round's window of buckets, so it is the schedule's (PT0.6S)
     env.put("SYNCLINE_ANTI_ENTROPY_PERIOD", antiEntropyEvery(cloud).toString());
     env.put("SYNCLINE_ANTI_ENTROPY_REPAIRS", Integer.toString(ANTI_ENTROPY_REPAIRS));
     List<String> jvm = new ArrayList<>();
@@ -568,7 +560,7 @@ public final class Sandbox implements AutoCloseable {
 
   /** How often {@code cloud}'s anti-entropy function is scheduled, and its {@code SYNCLINE_ANTI_ENTROPY_PERIOD}. */
   public static Duration antiEntropyEvery(String cloud) {
-    return cloud.equals("azure") ? AZURE_ANTI_ENTROPY_EVERY : ANTI_ENTROPY_EVERY;
+    return ANTI_ENTROPY_EVERY;
   }
 
   /**
