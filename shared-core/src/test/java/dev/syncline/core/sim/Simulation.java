@@ -145,6 +145,14 @@ final class Simulation {
    * on only anti-entropy can make the replicas agree, and its rounds count towards the bound.
    */
   private long settledAt = Long.MAX_VALUE;
+  /**
+   * Dedupe keys of intents whose change never reached some peer: the outbox entry carrying them
+   * was lost, or the change was refused. Their writes still arrive (anti-entropy, or a later
+   * change whose dots cover them), but their keys need not; a failover retry of one of them is
+   * outside what Syncline promises (a duplicate once the origin's change has arrived), so the
+   * simulation does not make one.
+   */
+  private final Set<String> keysNeverSent = new HashSet<>();
   /** Anti-entropy rounds each replica ran since {@link #settledAt}. */
   private final Map<String, Long> roundsSinceHeal = new TreeMap<>();
   private Captured captured;
@@ -844,7 +852,8 @@ final class Simulation {
   private void failoverRetries() {
     List<SimModel.Intent> candidates = new ArrayList<>();
     for (SimModel.Intent i : model.intents.values()) {
-      if (i.record.startsWith("account/a") && i.applications() == 1 && i.acknowledged.size() == 1) {
+      if (i.record.startsWith("account/a") && i.applications() == 1 && i.acknowledged.size() == 1
+          && !keysNeverSent.contains(dedupeKey(i))) {
         candidates.add(i);
       }
     }
@@ -869,6 +878,10 @@ final class Simulation {
       }
       stats.failoverDuplicates++;
     }
+  }
+
+  private static String dedupeKey(SimModel.Intent i) {
+    return new WriteIntent(SOURCE, i.id, RecordKey.fromSubject(i.record), List.of(new dev.syncline.core.crdt.Op.Delete())).dedupeKey();
   }
 
   // ---- the network between replicas ------------------------------------------------------------
@@ -907,6 +920,7 @@ final class Simulation {
         // A peer refusing a change as invalid: the drain dead-letters it, and only anti-entropy
         // can bring it there.
         stats.refusedChanges++;
+        keysNeverSent.addAll(ChangeEvents.read(Json.readCloudEvent(request.body())).intents().keySet());
         return Problem.of(400, "malformed-event", "Malformed event", "refused by the simulation").toResponse();
       }
       if (change) {
@@ -1097,7 +1111,8 @@ final class Simulation {
         // A lost outbox entry: what the record owed one peer is forgotten, and only anti-entropy
         // can bring it there.
         TreeMap<String, OutboxEntry> outbox = new TreeMap<>(record.outbox());
-        outbox.remove(new ArrayList<>(outbox.keySet()).get(random.nextInt(outbox.size())));
+        OutboxEntry lost = outbox.remove(new ArrayList<>(outbox.keySet()).get(random.nextInt(outbox.size())));
+        keysNeverSent.addAll(lost.intents().keySet());
         record = record.withOutbox(outbox);
         stats.lostEntries++;
       }
