@@ -268,4 +268,42 @@ class AntiEntropyTest {
         .isInstanceOfSatisfying(dev.syncline.core.SynclineException.class,
             e -> assertThat(e.getMessage()).contains("at most 64"));
   }
+
+  @Test
+  void aPeerThatRunsNoRoundsOfItsOwn_isRepairedByPushes() {
+    Mesh mesh = new Mesh(SETTINGS, AWS, GCP).fullyWired();
+    RecordKey key = new RecordKey("user", "push");
+    mesh.cut.add(AWS + ">" + GCP);
+    mesh.node(AWS).write("i1", "user/push", "[{\"op\":\"set\",\"field\":\"email\",\"value\":\"a@b\"}]");
+    loseOutbox(mesh.node(AWS), key);
+    mesh.cut.clear();
+
+    // only AWS runs rounds (GCP's scheduled function is broken, say): a pull cannot help GCP
+    int per = SETTINGS.bucketsPerRound();
+    AntiEntropy.Report report = mesh.node(AWS).replica.antiEntropy.round(RecordDigest.bucket(key) / per * per, per);
+
+    assertThat(report.pushed()).isEqualTo(1);
+    assertThat(report.pulled()).isZero();
+    assertThat(mesh.node(GCP).view(key)).contains("\"email\":\"a@b\"");
+  }
+
+  @Test
+  void aRepair_carriesTheIntentKeys_soAFailoverRetryIsADuplicateAfterIt() {
+    Mesh mesh = new Mesh(SETTINGS, AWS, GCP).fullyWired();
+    RecordKey key = new RecordKey("user", "retry");
+    String ops = "[{\"op\":\"incr\",\"field\":\"balance\",\"by\":100}]";
+    // GIVEN an intent applied on AWS whose change never reached GCP
+    mesh.cut.add(AWS + ">" + GCP);
+    mesh.node(AWS).write("pay-1", "user/retry", ops);
+    loseOutbox(mesh.node(AWS), key);
+    mesh.cut.clear();
+    // WHEN anti-entropy repairs GCP, and then the app, failing over, retries the intent there
+    mesh.cycle();
+    dev.syncline.core.IntentDelivery.Result retry = mesh.node(GCP).replica.intents.deliverStructured(
+        dev.syncline.core.contract.Samples.intentJson("/apps/mesh", "pay-1", "user/retry", ops));
+    // THEN it is a duplicate, and the balance is 100 everywhere
+    assertThat(retry).isEqualTo(dev.syncline.core.IntentDelivery.Result.DUPLICATE);
+    assertThat(mesh.node(GCP).view(key)).contains("\"balance\":100");
+    assertThat(mesh.differing()).isEmpty();
+  }
 }
