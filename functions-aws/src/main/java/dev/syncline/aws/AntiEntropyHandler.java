@@ -3,7 +3,6 @@ package dev.syncline.aws;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.syncline.core.Replica;
-import dev.syncline.core.json.Json;
 import dev.syncline.core.repair.AntiEntropy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,28 +39,8 @@ public final class AntiEntropyHandler implements RequestStreamHandler {
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
     input.readAllBytes();
     AntiEntropy.Report r = (replica != null ? replica : AwsReplica.shared()).antiEntropy.round();
-    byte[] summary = summary(r);
+    byte[] summary = r.toJson();
     log.info("anti-entropy round: {}", new String(summary, StandardCharsets.UTF_8));
     output.write(summary);
-  }
-
-  static byte[] summary(AntiEntropy.Report r) {
-    return Json.write(g -> {
-      g.writeStartObject();
-      g.writeNumberField("exchanges", r.exchanges());
-      g.writeArrayFieldStart("unreachable");
-      for (String peer : r.unreachable()) {
-        g.writeString(peer);
-      }
-      g.writeEndArray();
-      g.writeNumberField("bucketsDiffering", r.bucketsDiffering());
-      g.writeNumberField("keysDiffering", r.keysDiffering());
-      g.writeNumberField("pulled", r.pulled());
-      g.writeNumberField("pushed", r.pushed());
-      g.writeNumberField("failed", r.failed());
-      g.writeNumberField("bytesSent", r.bytesSent());
-      g.writeNumberField("bytesReceived", r.bytesReceived());
-      g.writeEndObject();
-    });
   }
 }

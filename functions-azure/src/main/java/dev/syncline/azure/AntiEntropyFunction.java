@@ -3,7 +3,6 @@ package dev.syncline.azure;
 import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.TimerTrigger;
-import dev.syncline.core.json.Json;
 import dev.syncline.core.repair.AntiEntropy;
 import java.nio.charset.StandardCharsets;
 
@@ -44,30 +43,7 @@ public final class AntiEntropyFunction {
     int first = r.antiEntropy.windowStart(now);
     AntiEntropy.Report report = r.antiEntropy.round(first, settings.bucketsPerRound());
     if (context != null) {
-      context.getLogger().info("anti-entropy " + summary(first, settings.bucketsPerRound(), report));
+      context.getLogger().info("anti-entropy " + new String(report.toJson(), StandardCharsets.UTF_8));
     }
-  }
-
-  /** The report as one line of JSON, with the window of buckets it compared. */
-  static String summary(int first, int count, AntiEntropy.Report report) {
-    return new String(Json.write(g -> {
-      g.writeStartObject();
-      g.writeNumberField("firstBucket", first);
-      g.writeNumberField("buckets", count);
-      g.writeNumberField("exchanges", report.exchanges());
-      g.writeArrayFieldStart("unreachable");
-      for (String peer : report.unreachable()) {
-        g.writeString(peer);
-      }
-      g.writeEndArray();
-      g.writeNumberField("bucketsDiffering", report.bucketsDiffering());
-      g.writeNumberField("keysDiffering", report.keysDiffering());
-      g.writeNumberField("pulled", report.pulled());
-      g.writeNumberField("pushed", report.pushed());
-      g.writeNumberField("failed", report.failed());
-      g.writeNumberField("bytesSent", report.bytesSent());
-      g.writeNumberField("bytesReceived", report.bytesReceived());
-      g.writeEndObject();
-    }), StandardCharsets.UTF_8);
   }
 }

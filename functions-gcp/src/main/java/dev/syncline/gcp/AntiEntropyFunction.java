@@ -6,6 +6,7 @@ import com.google.cloud.functions.HttpFunction;
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
 import dev.syncline.core.Replica;
+import dev.syncline.core.json.Json;
 import dev.syncline.core.repair.AntiEntropy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -49,16 +50,7 @@ public final class AntiEntropyFunction implements HttpFunction {
   }
 
   static ObjectNode summary(AntiEntropy.Report r) {
-    ObjectNode s = JsonNodeFactory.instance.objectNode()
-        .put("exchanges", r.exchanges());
-    r.unreachable().forEach(s.putArray("unreachable")::add);
-    return s.put("bucketsDiffering", r.bucketsDiffering())
-        .put("keysDiffering", r.keysDiffering())
-        .put("pulled", r.pulled())
-        .put("pushed", r.pushed())
-        .put("failed", r.failed())
-        .put("bytesSent", r.bytesSent())
-        .put("bytesReceived", r.bytesReceived());
+    return (ObjectNode) Json.parse(r.toJson(), "anti-entropy summary");
   }
 
   /** The summary as a Cloud Logging structured entry: severity, message, and the summary's fields. */

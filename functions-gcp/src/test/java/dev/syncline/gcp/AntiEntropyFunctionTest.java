@@ -164,7 +164,7 @@ class AntiEntropyFunctionTest {
     assertThat(log).singleElement().satisfies(line -> {
       JsonNode entry = JSON.readTree(line);
       assertThat(entry.get("severity").asText()).isEqualTo("INFO");
-      assertThat(entry.get("message").asText()).startsWith("syncline anti-entropy round {\"exchanges\":1,");
+      assertThat(entry.get("message").asText()).startsWith("syncline anti-entropy round {\"firstBucket\":").contains("\"exchanges\":1,");
       assertThat(entry.get("syncline_anti_entropy")).isEqualTo(first.body);
     });
     assertThat(east.metricLines()).anySatisfy(l -> assertThat(l).contains("\"syncline_metric\":\"AntiEntropyExchanges\""));

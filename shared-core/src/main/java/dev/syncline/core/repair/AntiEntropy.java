@@ -103,6 +103,8 @@ public final class AntiEntropy {
   /**
    * What one round did, over every peer.
    *
+   * @param firstBucket the first bucket of the window the round compared
+   * @param buckets how many buckets it compared
    * @param exchanges peers whose digests were compared
    * @param unreachable peers that did not answer the digest exchange
    * @param bucketsDiffering buckets whose digests differed, summed over peers
@@ -115,21 +117,56 @@ public final class AntiEntropy {
    * @param repairBytes of those, the states pulled and pushed (the rest compared digests and keys)
    */
   public record Report(
-      int exchanges, List<String> unreachable, int bucketsDiffering, int keysDiffering, int pulled, int pushed,
-      int failed, long bytesSent, long bytesReceived, long repairBytes) {
+      int firstBucket, int buckets, int exchanges, List<String> unreachable, int bucketsDiffering, int keysDiffering,
+      int pulled, int pushed, int failed, long bytesSent, long bytesReceived, long repairBytes) {
 
     public Report {
       unreachable = List.copyOf(unreachable);
     }
 
-    static final Report NOTHING = new Report(0, List.of(), 0, 0, 0, 0, 0, 0, 0, 0);
+    static final Report NOTHING = new Report(0, 0, 0, List.of(), 0, 0, 0, 0, 0, 0, 0, 0);
 
-    Report plus(Report o) {
+    /** Both reports summed, over the window of this one (or of the other, if this one has none). */
+    public Report plus(Report o) {
       List<String> down = new ArrayList<>(unreachable);
       down.addAll(o.unreachable);
-      return new Report(exchanges + o.exchanges, down, bucketsDiffering + o.bucketsDiffering,
+      return new Report(buckets > 0 ? firstBucket : o.firstBucket, buckets > 0 ? buckets : o.buckets,
+          exchanges + o.exchanges, down, bucketsDiffering + o.bucketsDiffering,
           keysDiffering + o.keysDiffering, pulled + o.pulled, pushed + o.pushed, failed + o.failed,
           bytesSent + o.bytesSent, bytesReceived + o.bytesReceived, repairBytes + o.repairBytes);
+    }
+
+    Report over(int first, int count) {
+      return new Report(first, count, exchanges, unreachable, bucketsDiffering, keysDiffering, pulled, pushed, failed,
+          bytesSent, bytesReceived, repairBytes);
+    }
+
+    /**
+     * The report as one line of JSON, the summary every cloud's scheduled function answers and
+     * logs: {@code {"firstBucket":..,"buckets":..,"exchanges":..,"unreachable":[..],
+     * "bucketsDiffering":..,"keysDiffering":..,"pulled":..,"pushed":..,"failed":..,"bytesSent":..,
+     * "bytesReceived":..}}.
+     */
+    public byte[] toJson() {
+      return Json.write(g -> {
+        g.writeStartObject();
+        g.writeNumberField("firstBucket", firstBucket);
+        g.writeNumberField("buckets", buckets);
+        g.writeNumberField("exchanges", exchanges);
+        g.writeArrayFieldStart("unreachable");
+        for (String peer : unreachable) {
+          g.writeString(peer);
+        }
+        g.writeEndArray();
+        g.writeNumberField("bucketsDiffering", bucketsDiffering);
+        g.writeNumberField("keysDiffering", keysDiffering);
+        g.writeNumberField("pulled", pulled);
+        g.writeNumberField("pushed", pushed);
+        g.writeNumberField("failed", failed);
+        g.writeNumberField("bytesSent", bytesSent);
+        g.writeNumberField("bytesReceived", bytesReceived);
+        g.writeEndObject();
+      });
     }
 
     /** Records whose state changed, here or at a peer. */
@@ -198,7 +235,7 @@ public final class AntiEntropy {
       throw new IllegalArgumentException("buckets " + first + ".." + (first + count - 1) + " are out of range");
     }
     if (peers.isEmpty()) {
-      return Report.NOTHING;
+      return Report.NOTHING.over(first, count);
     }
     TreeMap<Integer, Map<RecordKey, Digest>> local = new TreeMap<>();
     for (int b = first; b < first + count; b++) {
@@ -212,7 +249,7 @@ public final class AntiEntropy {
     for (int i = 0; i < peers.size(); i++) {
       total = total.plus(exchange(peers.get((start + i) % peers.size()), local, deadline));
     }
-    return total;
+    return total.over(first, count);
   }
 
   /** Repairs with a peer stop for the round after this many fail in a row. */
@@ -294,12 +331,12 @@ public final class AntiEntropy {
         failedInARow++;
       }
     }
-    return new Report(1, List.of(), answer.differ.size(), candidates.size(), pulled, pushed, failed, sent, received,
+    return new Report(0, 0, 1, List.of(), answer.differ.size(), candidates.size(), pulled, pushed, failed, sent, received,
         repairBytes);
   }
 
   private static Report unreachable(Peer peer, long sent) {
-    return new Report(1, List.of(peer.replica()), 0, 0, 0, 0, 0, sent, 0, 0);
+    return new Report(0, 0, 1, List.of(peer.replica()), 0, 0, 0, 0, 0, sent, 0, 0);
   }
 
   private record Candidate(RecordKey key, Digest theirs) {}
