@@ -62,25 +62,21 @@ public final class AwsReplica {
   public static Replica create(
       AwsConfig config, Clock clock, DynamoDbClient dynamo, SigningSecrets secrets, Consumer<String> metricLines) {
     DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build();
-    return Replica.builder(config.replicaId())
-        .peers(config.peers())
+    return Replica.builder(config.common())
         .secrets(secrets)
-        .allowPlainHttpToLoopback(config.allowPlainHttpToLoopback())
-        .retry(config.retry())
-        .antiEntropy(config.antiEntropy())
         .stores(
             new DynamoDbRecordStore(enhanced, config.recordsTable()),
             new DynamoDbDedupeStore(enhanced, config.dedupeTable()),
             new DynamoDbDeadLetterSink(dynamo, config.deadLettersTable(), clock))
         .clock(clock)
-        .metrics(new LogLineMetrics(config.replicaId(), new EmfFormat(), metricLines, clock))
+        .metrics(new LogLineMetrics(config.common().replicaId(), new EmfFormat(), metricLines, clock))
         .build();
   }
 
   /** The signing secrets: from Secrets Manager where the ARN is set, else the plain setting. */
   private static SigningSecrets secrets(AwsConfig config) {
     if (config.secretsArn().isEmpty()) {
-      return config.plainSecrets().orElseThrow();
+      return config.common().secrets().orElseThrow();
     }
     try (SecretsManagerClient sm = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build()) {
       return Settings.signingSecrets(sm.getSecretValue(b -> b.secretId(config.secretsArn().get())).secretString());

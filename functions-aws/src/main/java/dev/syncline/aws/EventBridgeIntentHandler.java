@@ -11,7 +11,6 @@ import io.cloudevents.CloudEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The intent function: an EventBridge rule on {@code detail-type = dev.syncline.record.write.v1}
@@ -39,7 +38,7 @@ public final class EventBridgeIntentHandler implements RequestStreamHandler {
     byte[] envelope = input.readAllBytes();
     IntentDelivery intents = (replica != null ? replica : AwsReplica.shared()).intents;
     IntentDelivery.Result result = deliver(intents, envelope);
-    output.write(("{\"result\":\"" + result.name().toLowerCase(java.util.Locale.ROOT) + "\"}").getBytes(StandardCharsets.UTF_8));
+    output.write(result.toJson());
   }
 
   /**

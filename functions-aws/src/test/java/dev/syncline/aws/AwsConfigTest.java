@@ -28,13 +28,13 @@ class AwsConfigTest {
 
   @Test
   void antiEntropy_isTheCoresStandard_whenNotSet() {
-    assertThat(AwsConfig.from(env()).antiEntropy()).isEqualTo(AntiEntropy.Settings.standard());
+    assertThat(AwsConfig.from(env()).common().antiEntropy()).isEqualTo(AntiEntropy.Settings.standard());
   }
 
   @Test
   void antiEntropy_honoursItsPeriodAndRepairs() {
     AntiEntropy.Settings s = AwsConfig.from(env(
-        "SYNCLINE_ANTI_ENTROPY_PERIOD", "PT5M", "SYNCLINE_ANTI_ENTROPY_REPAIRS", "250")).antiEntropy();
+        "SYNCLINE_ANTI_ENTROPY_PERIOD", "PT5M", "SYNCLINE_ANTI_ENTROPY_REPAIRS", "250")).common().antiEntropy();
 
     assertThat(s.roundPeriod()).isEqualTo(Duration.ofMinutes(5));
     assertThat(s.repairsPerRound()).isEqualTo(250);

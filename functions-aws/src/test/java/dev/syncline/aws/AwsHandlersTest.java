@@ -70,13 +70,13 @@ class AwsHandlersTest {
         "SYNCLINE_PEERS", "gcp-us-east4=http://127.0.0.1:9",
         "SYNCLINE_SECRETS", SECRET + ",gcp-us-east4=" + PEER_SECRET,
         "SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "true"));
-    replica = AwsReplica.create(config, time::get, dynalite.client, config.plainSecrets().orElseThrow(), metricLines::add);
+    replica = AwsReplica.create(config, time::get, dynalite.client, config.common().secrets().orElseThrow(), metricLines::add);
   }
 
   private String intent(byte[] envelope) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     new EventBridgeIntentHandler(replica).handleRequest(new ByteArrayInputStream(envelope), out, null);
-    return JSON.readTree(out.toByteArray()).get("result").asText();
+    return JSON.readTree(out.toByteArray()).get("outcome").asText();
   }
 
   private static byte[] sampleEnvelope() throws Exception {
@@ -164,7 +164,7 @@ class AwsHandlersTest {
     ObjectNode envelope = (ObjectNode) JSON.readTree(sampleEnvelope());
     ((ObjectNode) envelope.get("detail")).set("data", JSON.readTree("{\"ops\":[{\"op\":\"incr\",\"field\":\"logins\",\"by\":\"one\"}]}"));
 
-    assertThat(intent(JSON.writeValueAsBytes(envelope))).isEqualTo("dead_lettered");
+    assertThat(intent(JSON.writeValueAsBytes(envelope))).isEqualTo("dead-lettered");
     assertThat(deadLetterCount()).isEqualTo(1);
     assertThat(http("GET", "/records/user/42", signedGet("/records/user/42"), new byte[0], false).getStatusCode()).isEqualTo(404);
   }
@@ -342,7 +342,7 @@ class AwsHandlersTest {
         "SYNCLINE_PEERS", peers,
         "SYNCLINE_SECRETS", secrets,
         "SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "true"));
-    return AwsReplica.create(config, time::get, dynalite.client, config.plainSecrets().orElseThrow(), line -> { });
+    return AwsReplica.create(config, time::get, dynalite.client, config.common().secrets().orElseThrow(), line -> { });
   }
 
   /** A plain-HTTP stand-in for a replica's Function URL: each request becomes a 2.0 event for its ingress. */

@@ -1,33 +1,32 @@
 package dev.syncline.azure;
 
 import dev.syncline.core.Settings;
-import dev.syncline.core.SigningSecrets;
 import dev.syncline.core.SynclineException;
-import dev.syncline.core.outbox.Backoff;
-import dev.syncline.core.port.Peer;
-import dev.syncline.core.repair.AntiEntropy;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The function app's configuration, read once from app settings (set by Terraform; see {@code
- * functions-azure/README.md}). The signing secrets ({@code SYNCLINE_SECRETS}: this replica's own
- * and each peer's, see {@link Settings#signingSecrets}) arrive as a Key Vault reference that App
- * Service resolves into the setting's value, so no Key Vault client is needed here.
+ * functions-azure/README.md}): the settings every cloud shares ({@link Settings#common}) and where
+ * its tables are. The signing secrets ({@code SYNCLINE_SECRETS}: this replica's own and each
+ * peer's, see {@link Settings#signingSecrets}) arrive as a Key Vault reference that App Service
+ * resolves into the setting's value, so no Key Vault client is needed here.
+ *
+ * <p>The {@code AntiEntropy} timer fires every minute and runs a round on the tick that opens each
+ * period, so in Azure {@code SYNCLINE_ANTI_ENTROPY_PERIOD} should be whole minutes (Terraform
+ * validates it). It is not refused here: the local sandbox fires the timer through the admin API
+ * on a clock 100 times faster, with a period to match.
+ *
+ * @param storageConnection {@code SYNCLINE_STORAGE_CONNECTION}, or
+ * @param tablesEndpoint {@code SYNCLINE_TABLES_ENDPOINT} with managed identity
  */
 public record AzureConfig(
-    String replicaId,
+    Settings.Common common,
     Optional<String> storageConnection,
     Optional<String> tablesEndpoint,
     String recordsTable,
     String dedupeTable,
-    String deadLettersTable,
-    List<Peer> peers,
-    SigningSecrets secrets,
-    boolean allowPlainHttpToLoopback,
-    Backoff retry,
-    AntiEntropy.Settings antiEntropy) {
+    String deadLettersTable) {
 
   public static AzureConfig fromEnvironment() {
     return from(System.getenv());
@@ -47,28 +46,12 @@ public record AzureConfig(
     if (Settings.optional(env, "SYNCLINE_SECRETS").isEmpty()) {
       throw SynclineException.configuration("SYNCLINE_SECRETS is required (a Key Vault reference in Azure)");
     }
-    SigningSecrets secrets = Settings.signingSecrets(env.get("SYNCLINE_SECRETS"));
     return new AzureConfig(
-        Settings.required(env, "SYNCLINE_REPLICA_ID"),
+        Settings.common(env),
         Settings.optional(env, "SYNCLINE_STORAGE_CONNECTION"),
         Settings.optional(env, "SYNCLINE_TABLES_ENDPOINT"),
         env.getOrDefault("SYNCLINE_RECORDS_TABLE", "synclineRecords"),
         env.getOrDefault("SYNCLINE_DEDUPE_TABLE", "synclineDedupe"),
-        env.getOrDefault("SYNCLINE_DEAD_LETTERS_TABLE", "synclineDeadLetters"),
-        Settings.peers(env.getOrDefault("SYNCLINE_PEERS", "")),
-        secrets,
-        Boolean.parseBoolean(env.getOrDefault("SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "false")),
-        Settings.backoff(env),
-        antiEntropy(env));
-  }
-
-  /**
-   * {@link Settings#antiEntropy}. The {@code AntiEntropy} timer fires every minute and runs a
-   * round on the tick that opens each period, so in Azure the period should be whole minutes
-   * (Terraform validates it). It is not refused here: the local sandbox fires the timer through
-   * the admin API on a clock 100 times faster, with a period to match.
-   */
-  static AntiEntropy.Settings antiEntropy(Map<String, String> env) {
-    return Settings.antiEntropy(env);
+        env.getOrDefault("SYNCLINE_DEAD_LETTERS_TABLE", "synclineDeadLetters"));
   }
 }

@@ -71,18 +71,13 @@ public final class AzureReplica {
   public static AzureReplica create(
       AzureConfig config, Clock clock, TableServiceClient tables, Consumer<String> metricLines) {
     TableStorageDedupeStore dedupe = new TableStorageDedupeStore(tables.getTableClient(config.dedupeTable()));
-    Replica replica = Replica.builder(config.replicaId())
-        .peers(config.peers())
-        .secrets(config.secrets())
-        .allowPlainHttpToLoopback(config.allowPlainHttpToLoopback())
-        .retry(config.retry())
-        .antiEntropy(config.antiEntropy())
+    Replica replica = Replica.builder(config.common())
         .stores(
             new TableStorageRecordStore(tables.getTableClient(config.recordsTable())),
             dedupe,
             new TableStorageDeadLetterSink(tables.getTableClient(config.deadLettersTable()), clock))
         .clock(clock)
-        .metrics(new LogLineMetrics(config.replicaId(), new AppInsightsTraceFormat(), metricLines, clock))
+        .metrics(new LogLineMetrics(config.common().replicaId(), new AppInsightsTraceFormat(), metricLines, clock))
         .build();
     return new AzureReplica(replica.intents, replica.ingress, replica.drain, replica.antiEntropy, dedupe, clock);
   }

@@ -23,10 +23,10 @@ class AzureConfigTest {
   void from_readsAResolvedSecret_withTheTableDefaults() {
     AzureConfig config = AzureConfig.from(deployed("whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3"));
 
-    assertThat(config.replicaId()).isEqualTo("azure-eastus");
+    assertThat(config.common().replicaId()).isEqualTo("azure-eastus");
     assertThat(config.recordsTable()).isEqualTo("synclineRecords");
-    assertThat(config.antiEntropy().roundPeriod()).isEqualTo(Duration.ofMinutes(1));
-    assertThat(config.antiEntropy().repairsPerRound()).isEqualTo(100);
+    assertThat(config.common().antiEntropy().roundPeriod()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(config.common().antiEntropy().repairsPerRound()).isEqualTo(100);
   }
 
   @Test
@@ -37,8 +37,8 @@ class AzureConfigTest {
 
     AzureConfig config = AzureConfig.from(env);
 
-    assertThat(config.antiEntropy().roundPeriod()).isEqualTo(Duration.ofMinutes(5));
-    assertThat(config.antiEntropy().repairsPerRound()).isEqualTo(25);
+    assertThat(config.common().antiEntropy().roundPeriod()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config.common().antiEntropy().repairsPerRound()).isEqualTo(25);
   }
 
   @Test

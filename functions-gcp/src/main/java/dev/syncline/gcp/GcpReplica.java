@@ -53,18 +53,13 @@ public final class GcpReplica {
    *     Google Cloud, stdout, which Cloud Logging reads as structured entries
    */
   public static Replica create(GcpConfig config, Clock clock, BigtableDataClient bigtable, Consumer<String> metricLines) {
-    return Replica.builder(config.replicaId())
-        .peers(config.peers())
-        .secrets(config.secrets())
-        .allowPlainHttpToLoopback(config.allowPlainHttpToLoopback())
-        .retry(config.retry())
-        .antiEntropy(config.antiEntropy())
+    return Replica.builder(config.common())
         .stores(
             new BigtableRecordStore(bigtable, config.recordsTable()),
             new BigtableDedupeStore(bigtable, config.dedupeTable()),
             new BigtableDeadLetterSink(bigtable, config.deadLettersTable(), clock))
         .clock(clock)
-        .metrics(new LogLineMetrics(config.replicaId(), new CloudLoggingFormat(), metricLines, clock))
+        .metrics(new LogLineMetrics(config.common().replicaId(), new CloudLoggingFormat(), metricLines, clock))
         .build();
   }
 }

@@ -9,8 +9,6 @@ import dev.syncline.core.SynclineException;
 import dev.syncline.core.http.Problem;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /**
  * The intent function Terraform deploys: a Pub/Sub push subscription POSTs each message
@@ -60,8 +58,7 @@ public final class PubSubPushIntentFunction implements HttpFunction {
     }
     response.setStatusCode(200);
     response.setContentType("application/json");
-    response.getOutputStream().write(
-        ("{\"outcome\":\"" + result.name().toLowerCase(Locale.ROOT).replace('_', '-') + "\"}").getBytes(StandardCharsets.UTF_8));
+    response.getOutputStream().write(result.toJson());
   }
 
   private static void problem(HttpResponse response, Problem problem) throws IOException {

@@ -33,7 +33,26 @@ public final class IntentDelivery {
   public enum Result {
     APPLIED,
     DUPLICATE,
-    DEAD_LETTERED
+    DEAD_LETTERED;
+
+    /** The name in the answer: {@code applied}, {@code duplicate} or {@code dead-lettered}. */
+    public String outcome() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /**
+     * The answer every cloud's intent function gives, {@code {"outcome":"applied"}}, the same
+     * shape as the HTTPS ingress's answer to an intent.
+     */
+    public byte[] toJson() {
+      return outcomeJson(outcome());
+    }
+  }
+
+  /** {@code {"outcome": name}} as UTF-8 JSON. */
+  public static byte[] outcomeJson(String name) {
+    return dev.syncline.core.json.Json.writeString(java.util.Map.of("outcome", name))
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private final SyncEngine engine;

@@ -2,13 +2,12 @@ package dev.syncline.core;
 
 import dev.syncline.core.clock.Clock;
 import dev.syncline.core.clock.HybridLogicalClock;
-import dev.syncline.core.crdt.ConflictHandler;
+import dev.syncline.core.extension.Extensions;
 import dev.syncline.core.http.HttpPeerClient;
 import dev.syncline.core.http.IngressHandler;
 import dev.syncline.core.http.WebhookVerifier;
 import dev.syncline.core.outbox.Backoff;
 import dev.syncline.core.outbox.OutboxDrain;
-import dev.syncline.core.port.ConflictSink;
 import dev.syncline.core.port.DeadLetterSink;
 import dev.syncline.core.port.DedupeStore;
 import dev.syncline.core.port.Metrics;
@@ -19,6 +18,7 @@ import dev.syncline.core.repair.DeadLetterReplay;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -60,6 +60,24 @@ public final class Replica {
   }
 
   /**
+   * Starts wiring a replica from the settings all clouds share, as a deployed function does: its
+   * peers, secrets (if set there), retry and anti-entropy pacing, and its extensions, found on
+   * the class path at {@link Builder#build} (see {@link Extensions#load}) unless {@link
+   * Builder#extensions} sets them.
+   */
+  public static Builder builder(Settings.Common settings) {
+    Builder b = new Builder(settings.replicaId())
+        .peers(settings.peers())
+        .allowPlainHttpToLoopback(settings.allowPlainHttpToLoopback())
+        .retry(settings.retry())
+        .antiEntropy(settings.antiEntropy());
+    settings.secrets().ifPresent(b::secrets);
+    b.schemaSetting = settings.schemas();
+    b.discover = true;
+    return b;
+  }
+
+  /**
    * What a replica is wired from. Required: the stores, the clock and both kinds of secret;
    * peers, the retry backoff and the metrics have defaults (none, {@link Backoff#standard()},
    * {@link Metrics#NONE}).
@@ -80,6 +98,10 @@ public final class Replica {
     private Executor sends = SENDS;
     private RandomGenerator jitter = new SplittableRandom();
     private AntiEntropy.Settings antiEntropy = AntiEntropy.Settings.standard();
+    private Duration maxAge = Duration.ofDays(7);
+    private Extensions extensions;
+    private Optional<String> schemaSetting = Optional.empty();
+    private boolean discover;
 
     private Builder(String replicaId) {
       this.replicaId = replicaId;
@@ -166,6 +188,22 @@ public final class Replica {
       return this;
     }
 
+    /**
+     * The schemas, conflict handler and listeners to run with, in place of any found on the class
+     * path; default {@link Extensions#NONE}, or, for a builder from {@link Settings.Common}, what
+     * {@link Extensions#load} finds.
+     */
+    public Builder extensions(Extensions extensions) {
+      this.extensions = extensions;
+      return this;
+    }
+
+    /** How long a change may wait for a peer before it is dead-lettered; default 7 days. */
+    public Builder maxAge(Duration maxAge) {
+      this.maxAge = maxAge;
+      return this;
+    }
+
     /** The randomness of the outbox's backoff jitter; the simulator seeds it. */
     public Builder jitter(RandomGenerator jitter) {
       this.jitter = jitter;
@@ -176,7 +214,8 @@ public final class Replica {
      * Wires the replica.
      *
      * @throws SynclineException CONFIGURATION naming what is missing or invalid: a store, the
-     *     clock, an inbound secret, a peer's signing secret, a peer URL
+     *     clock, an inbound secret, a peer's signing secret, a peer URL, the schema document, an
+     *     extension that fails to start (or two of them)
      */
     public Replica build() {
       if (records == null || dedupe == null || deadLetters == null || clock == null) {
@@ -187,6 +226,9 @@ public final class Replica {
       HttpPeerClient client;
       try {
         config = ReplicaConfig.of(replicaId, peers);
+        if (maxAge.isNegative() || maxAge.isZero()) {
+          throw new IllegalArgumentException("the outbox's max age must be positive, got " + maxAge);
+        }
         if (inboundSecrets.isEmpty()) {
           throw new IllegalArgumentException("no inbound signing secret (SYNCLINE_SECRETS) is set");
         }
@@ -201,12 +243,16 @@ public final class Replica {
       } catch (IllegalArgumentException e) {
         throw SynclineException.configuration(e.getMessage());
       }
-      SyncEngine engine = new SyncEngine(
-          config, records, dedupe, new HybridLogicalClock(clock, config.maxSkew().toMillis()),
-          metrics, ConflictSink.NONE, ConflictHandler.KEEP_SIBLINGS);
-      OutboxDrain drain = new OutboxDrain(
-          replicaId, peers, records, client, deadLetters, clock, metrics,
-          retry, Duration.ofDays(7), jitter, sends);
+      Extensions ext = extensions != null ? extensions
+          : discover ? Extensions.load(schemaSetting, Replica.class.getClassLoader())
+          : Extensions.NONE;
+      config = config.withSchemas(ext.schemas());
+      SyncEngine engine = SyncEngine.builder(config, records, dedupe, new HybridLogicalClock(clock, config.maxSkew().toMillis()))
+          .metrics(metrics)
+          .conflictHandler(ext.conflictHandler())
+          .listeners(ext.listeners())
+          .build();
+      OutboxDrain drain = new OutboxDrain(config, records, client, deadLetters, clock, metrics, retry, maxAge, jitter, sends);
       AntiEntropy repair = new AntiEntropy(engine, records, client, clock, metrics, antiEntropy, sends);
       IngressHandler ingress = IngressHandler.builder(engine, verifier)
           .antiEntropy(repair)

@@ -19,6 +19,51 @@ public final class Settings {
 
   private Settings() {}
 
+  /**
+   * The settings every cloud's functions share, parsed once here; each cloud's config adds only
+   * its store coordinates (and, on AWS, where the secrets are kept).
+   *
+   * @param replicaId {@code SYNCLINE_REPLICA_ID}
+   * @param peers {@code SYNCLINE_PEERS}: {@code replica=https://url} pairs
+   * @param secrets {@code SYNCLINE_SECRETS} ({@link #signingSecrets}), if set; AWS may read them
+   *     from Secrets Manager instead
+   * @param allowPlainHttpToLoopback {@code SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK}: {@code true} lets
+   *     peers be {@code http://127.0.0.1:...}, for tests only
+   * @param retry {@code SYNCLINE_OUTBOX_RETRY_BASE} and {@code _CAP} ({@link #backoff})
+   * @param antiEntropy {@code SYNCLINE_ANTI_ENTROPY_PERIOD} and {@code _REPAIRS} ({@link #antiEntropy})
+   * @param schemas {@code SYNCLINE_SCHEMAS}: a schema document or {@code classpath:/...}, read
+   *     when the replica is built ({@code SchemaDocument})
+   */
+  public record Common(
+      String replicaId,
+      List<Peer> peers,
+      Optional<SigningSecrets> secrets,
+      boolean allowPlainHttpToLoopback,
+      Backoff retry,
+      AntiEntropy.Settings antiEntropy,
+      Optional<String> schemas) {
+
+    public Common {
+      peers = List.copyOf(peers);
+    }
+  }
+
+  /**
+   * Reads the shared settings.
+   *
+   * @throws SynclineException CONFIGURATION naming the setting at fault
+   */
+  public static Common common(Map<String, String> env) {
+    return new Common(
+        required(env, "SYNCLINE_REPLICA_ID"),
+        peers(env.getOrDefault("SYNCLINE_PEERS", "")),
+        optional(env, "SYNCLINE_SECRETS").map(Settings::signingSecrets),
+        Boolean.parseBoolean(env.getOrDefault("SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "false")),
+        backoff(env),
+        antiEntropy(env),
+        optional(env, "SYNCLINE_SCHEMAS"));
+  }
+
   /** A required setting. */
   public static String required(Map<String, String> env, String name) {
     return optional(env, name).orElseThrow(() -> SynclineException.configuration(name + " is required"));

@@ -13,6 +13,8 @@ import dev.syncline.core.crdt.RecordState;
 import dev.syncline.core.crdt.RecordView;
 import dev.syncline.core.event.ChangeEvents.RemoteChange;
 import dev.syncline.core.event.DeltaCodec;
+import dev.syncline.core.extension.ChangeListener;
+import dev.syncline.core.extension.RecordChange;
 import dev.syncline.core.event.WriteIntent;
 import dev.syncline.core.port.AppliedIntents;
 import dev.syncline.core.port.Claim;
@@ -65,7 +67,11 @@ public final class SyncEngine {
   private final Metrics metrics;
   private final ConflictSink conflicts;
   private final ConflictHandler conflictHandler;
+  private final List<ChangeListener> listeners;
+  private final String schema;
+  private final java.util.Set<String> mismatchedPeers = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+  /** An engine with no change listeners; see {@link #builder} for one with them. */
   public SyncEngine(
       ReplicaConfig config,
       RecordStore records,
@@ -74,13 +80,72 @@ public final class SyncEngine {
       Metrics metrics,
       ConflictSink conflicts,
       ConflictHandler conflictHandler) {
-    this.config = config;
-    this.records = records;
-    this.dedupe = dedupe;
-    this.hlc = hlc;
-    this.metrics = metrics;
-    this.conflicts = conflicts;
-    this.conflictHandler = conflictHandler;
+    this(builder(config, records, dedupe, hlc).metrics(metrics).conflicts(conflicts).conflictHandler(conflictHandler));
+  }
+
+  private SyncEngine(Builder b) {
+    this.config = b.config;
+    this.records = b.records;
+    this.dedupe = b.dedupe;
+    this.hlc = b.hlc;
+    this.metrics = b.metrics;
+    this.conflicts = b.conflicts;
+    this.conflictHandler = b.conflictHandler;
+    this.listeners = List.copyOf(b.listeners);
+    this.schema = b.config.schemas().fingerprint();
+  }
+
+  /** Starts an engine over a replica's config, stores and clock; the rest defaults to none. */
+  public static Builder builder(ReplicaConfig config, RecordStore records, DedupeStore dedupe, HybridLogicalClock hlc) {
+    return new Builder(config, records, dedupe, hlc);
+  }
+
+  /**
+   * What an engine is built from besides its config and stores: metrics ({@link Metrics#NONE}),
+   * a conflict sink ({@link ConflictSink#NONE}), a conflict handler ({@link
+   * ConflictHandler#KEEP_SIBLINGS}) and change listeners (none).
+   */
+  public static final class Builder {
+    private final ReplicaConfig config;
+    private final RecordStore records;
+    private final DedupeStore dedupe;
+    private final HybridLogicalClock hlc;
+    private Metrics metrics = Metrics.NONE;
+    private ConflictSink conflicts = ConflictSink.NONE;
+    private ConflictHandler conflictHandler = ConflictHandler.KEEP_SIBLINGS;
+    private List<ChangeListener> listeners = List.of();
+
+    private Builder(ReplicaConfig config, RecordStore records, DedupeStore dedupe, HybridLogicalClock hlc) {
+      this.config = config;
+      this.records = records;
+      this.dedupe = dedupe;
+      this.hlc = hlc;
+    }
+
+    public Builder metrics(Metrics metrics) {
+      this.metrics = metrics;
+      return this;
+    }
+
+    public Builder conflicts(ConflictSink conflicts) {
+      this.conflicts = conflicts;
+      return this;
+    }
+
+    public Builder conflictHandler(ConflictHandler handler) {
+      this.conflictHandler = handler;
+      return this;
+    }
+
+    /** Called after each durable change, in order; see {@link ChangeListener} for the guarantee. */
+    public Builder listeners(List<ChangeListener> listeners) {
+      this.listeners = List.copyOf(listeners);
+      return this;
+    }
+
+    public SyncEngine build() {
+      return new SyncEngine(this);
+    }
   }
 
   public ReplicaConfig config() {
@@ -175,11 +240,30 @@ public final class SyncEngine {
             "clock skew: change {} from {} is stamped {} ms ahead of local time",
             change.id(), change.origin(), newest.wall() - hlc.wallClock().millis());
       }
+      notifyListeners(change.key(), stored.state(), merged, change.origin(), causality);
       reportConflicts(change.key(), stored.state(), merged);
       return new ApplyOutcome.Applied(change.key(), written, change.delta());
     }
     throw SynclineException.concurrentModification(
         "record " + change.key() + " kept changing; gave up after " + config.maxWriteAttempts() + " attempts");
+  }
+
+  /**
+   * Notes the schema fingerprint a peer's change carried: one that differs from this replica's
+   * counts a {@code SchemaMismatch} and is logged once per peer (per function instance). The
+   * change is merged all the same: fields are keyed by name and type, so replicas still converge,
+   * but they may refuse different intents and resolve conflicts differently until the schemas
+   * agree again.
+   */
+  public void noteSchema(String peer, String fingerprint) {
+    if (fingerprint.equals(schema)) {
+      return;
+    }
+    metrics.schemaMismatch();
+    if (mismatchedPeers.add(peer)) {
+      log.warn("schema mismatch: {} runs schemas {}, this replica runs {}; their changes are merged all the same,"
+          + " but set the same SYNCLINE_SCHEMAS and extension on every cloud", peer, fingerprint, schema);
+    }
   }
 
   /** Refuses a change whose stamps or counters no honest peer could have made (DESIGN 5.8). */
@@ -258,6 +342,9 @@ public final class SyncEngine {
           throw e;
         }
         continue;
+      }
+      if (!mutation.delta().isEmpty()) {
+        notifyListeners(key, stored.state(), mutation.state(), config.replicaId(), Causality.AFTER);
       }
       reportConflicts(key, stored.state(), mutation.state());
       return new ApplyOutcome.Applied(key, written, mutation.delta());
@@ -363,6 +450,22 @@ public final class SyncEngine {
       } catch (RuntimeException e) {
         // The triggering write is durable; the conflict stays visible in the view.
         log.warn("conflict handler failed for {} field {}", key, conflict.field(), e);
+      }
+    }
+  }
+
+  /** Calls each listener once; a listener that throws is logged and counted, and the rest still run. */
+  private void notifyListeners(RecordKey key, RecordState before, RecordState after, String origin, Causality causality) {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    RecordChange change = RecordChange.between(before.view(key), after.view(key), origin, causality);
+    for (ChangeListener listener : listeners) {
+      try {
+        listener.onChange(change);
+      } catch (RuntimeException e) {
+        metrics.listenerFailed();
+        log.warn("change listener {} failed for {}; the change stands", listener.getClass().getName(), key, e);
       }
     }
   }

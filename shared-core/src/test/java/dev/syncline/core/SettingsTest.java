@@ -11,6 +11,31 @@ import org.junit.jupiter.api.Test;
 class SettingsTest {
 
   @Test
+  void theSharedSettings_areReadOnce_forEveryCloud() {
+    Settings.Common common = Settings.common(Map.of(
+        "SYNCLINE_REPLICA_ID", "aws-us-east-1",
+        "SYNCLINE_PEERS", "gcp-us-east4=https://gcp.example/events, azure-eastus=https://azure.example/events",
+        "SYNCLINE_SECRETS", "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3",
+        "SYNCLINE_OUTBOX_RETRY_BASE", "PT2S",
+        "SYNCLINE_ANTI_ENTROPY_REPAIRS", "7",
+        "SYNCLINE_SCHEMAS", "{\"user\": {\"email\": \"register\"}}"));
+
+    assertThat(common.replicaId()).isEqualTo("aws-us-east-1");
+    assertThat(common.peers()).extracting(p -> p.replica()).containsExactly("gcp-us-east4", "azure-eastus");
+    assertThat(common.secrets().orElseThrow().inbound()).hasSize(1);
+    assertThat(common.allowPlainHttpToLoopback()).isFalse();
+    assertThat(common.retry().base()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(common.antiEntropy().repairsPerRound()).isEqualTo(7);
+    assertThat(common.schemas()).contains("{\"user\": {\"email\": \"register\"}}");
+  }
+
+  @Test
+  void theSharedSettings_needAReplicaId() {
+    assertThatThrownBy(() -> Settings.common(Map.of("SYNCLINE_PEERS", "")))
+        .isInstanceOf(SynclineException.class).hasMessage("SYNCLINE_REPLICA_ID is required");
+  }
+
+  @Test
   void backoffDefaultsToTheStandardOne() {
     assertThat(Settings.backoff(Map.of())).isEqualTo(Backoff.standard());
   }

@@ -59,7 +59,7 @@ public final class TestReplica {
     PeerClient inProcess =
         new InProcessPeerClient(id, replica -> world.get(replica).engine, InProcessPeerClient.newLinkState());
     this.drain =
-        new OutboxDrain(id, peerList, storeOverride != null ? storeOverride : records, inProcess, deadLetters, clock,
+        new OutboxDrain(ReplicaConfig.of(id, peerList), storeOverride != null ? storeOverride : records, inProcess, deadLetters, clock,
             metrics, Backoff.standard(), Duration.ofDays(7), new SplittableRandom(1));
   }
 

@@ -37,6 +37,44 @@ public final class Schemas {
     return new Schemas(map);
   }
 
+  /** The declared schemas, by entity. */
+  public Map<String, EntitySchema> declared() {
+    return byEntity;
+  }
+
+  /**
+   * These schemas and {@code more}.
+   *
+   * @throws IllegalArgumentException naming an entity declared in both
+   */
+  public Schemas plus(Schemas more) {
+    TreeMap<String, EntitySchema> map = new TreeMap<>(byEntity);
+    for (EntitySchema s : more.byEntity.values()) {
+      if (map.put(s.entity(), s) != null) {
+        throw new IllegalArgumentException("entity '" + s.entity() + "' has two schemas");
+      }
+    }
+    return new Schemas(map);
+  }
+
+  /**
+   * A short hash of the declared schemas (entity, field, type), the same on every replica that
+   * declares the same ones: 16 hex digits of SHA-256 over {@code entity.field=type;...} in name
+   * order. Change events carry it, so a replica can tell a peer that runs other schemas.
+   */
+  public String fingerprint() {
+    StringBuilder canonical = new StringBuilder();
+    byEntity.values().forEach(s -> s.fields().forEach((field, type) ->
+        canonical.append(s.entity()).append('.').append(field).append('=').append(type.wireName()).append(';')));
+    try {
+      byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(canonical.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(hash, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every JVM", e);
+    }
+  }
+
   public boolean isDeclared(String entity) {
     return byEntity.containsKey(entity);
   }

@@ -37,6 +37,11 @@ public final class ChangeEvents {
   public static final String TYPE = "dev.syncline.record.changed.v1";
   public static final String SOURCE_PREFIX = "/syncline/replicas/";
   public static final String CONFLICT_TYPE = "dev.syncline.record.conflict.v1";
+  /**
+   * The extension attribute that carries the sender's schema fingerprint ({@code
+   * Schemas.fingerprint}); a receiver whose own differs still merges, and counts it.
+   */
+  public static final String SCHEMA = "synclineschema";
   private static final URI DATASCHEMA = URI.create("urn:syncline:" + DeltaCodec.FORMAT);
 
   private ChangeEvents() {}
@@ -92,6 +97,17 @@ public final class ChangeEvents {
         .withExtension("traceparent", traceparent != null ? traceparent : traceparentFor(changeId))
         .withData(data)
         .build();
+  }
+
+  /** {@code event} with the schema fingerprint {@code schema} attached, or as it is if that is null. */
+  public static CloudEvent withSchema(CloudEvent event, String schema) {
+    return schema == null ? event : CloudEventBuilder.v1(event).withExtension(SCHEMA, schema).build();
+  }
+
+  /** The schema fingerprint a change event carries, if any. */
+  public static java.util.Optional<String> schemaOf(CloudEvent event) {
+    Object value = event.getExtension(SCHEMA);
+    return value == null ? java.util.Optional.empty() : java.util.Optional.of(value.toString());
   }
 
   /**

@@ -25,11 +25,12 @@ public final class ChangeParts {
    * not fit, the dots cut in halves until each part fits (a part of one dot is one value, which a
    * record's size limit keeps small enough). {@code intents} ride with the last part: the part
    * popped when nothing else is left to split. A single change has id {@code changeId}; parts
-   * have {@code changeId#i/n}.
+   * have {@code changeId#i/n}. Each carries the sender's schema fingerprint ({@code schema}, see
+   * {@link ChangeEvents#SCHEMA}), or none if null.
    */
   public static List<CloudEvent> of(
       String replicaId, RecordKey key, String changeId, long timeMillis, RecordState state, CausalContext dots,
-      SortedMap<String, Long> intents, String traceparent) {
+      SortedMap<String, Long> intents, String traceparent, String schema) {
     List<byte[]> parts = new ArrayList<>();
     ArrayDeque<CausalContext> todo = new ArrayDeque<>();
     todo.push(dots.intersect(state.context()));
@@ -39,7 +40,7 @@ public final class ChangeParts {
       boolean last = todo.isEmpty();
       byte[] data = DeltaCodec.encode(delta, last ? intents : Collections.emptySortedMap());
       Optional<CausalContext[]> halves =
-          fits(replicaId, key, changeId, timeMillis, data, traceparent) ? Optional.empty() : part.halves();
+          fits(replicaId, key, changeId, timeMillis, data, traceparent, schema) ? Optional.empty() : part.halves();
       if (halves.isPresent()) {
         todo.push(halves.get()[1]);
         todo.push(halves.get()[0]);
@@ -50,7 +51,7 @@ public final class ChangeParts {
     List<CloudEvent> out = new ArrayList<>(parts.size());
     for (int i = 0; i < parts.size(); i++) {
       String id = parts.size() == 1 ? changeId : changeId + "#" + (i + 1) + "/" + parts.size();
-      out.add(ChangeEvents.build(replicaId, key, id, timeMillis, parts.get(i), traceparent));
+      out.add(ChangeEvents.withSchema(ChangeEvents.build(replicaId, key, id, timeMillis, parts.get(i), traceparent), schema));
     }
     return out;
   }
@@ -60,12 +61,13 @@ public final class ChangeParts {
    * on the structured body, with the longest part id, for data in the upper half of the limit
    * (below it, the attributes, a few hundred bytes, cannot make up the rest).
    */
-  private static boolean fits(String replicaId, RecordKey key, String changeId, long timeMillis, byte[] data, String traceparent) {
+  private static boolean fits(
+      String replicaId, RecordKey key, String changeId, long timeMillis, byte[] data, String traceparent, String schema) {
     if (data.length <= Limits.MAX_CHANGE_BYTES / 2) {
       return true;
     }
     String longestId = changeId + "#" + Integer.MAX_VALUE + "/" + Integer.MAX_VALUE;
-    CloudEvent probe = ChangeEvents.build(replicaId, key, longestId, timeMillis, data, traceparent);
+    CloudEvent probe = ChangeEvents.withSchema(ChangeEvents.build(replicaId, key, longestId, timeMillis, data, traceparent), schema);
     return ChangeEvents.toStructured(probe).body().length <= Limits.MAX_CHANGE_BYTES;
   }
 }

@@ -236,7 +236,11 @@ public final class IngressHandler {
     switch (event.getType()) {
       case ChangeEvents.TYPE:
         RemoteChange change = ChangeEvents.read(event);
-        return () -> engine.applyChange(change);
+        Optional<String> schema = ChangeEvents.schemaOf(event);
+        return () -> {
+          schema.ifPresent(fingerprint -> engine.noteSchema(change.origin(), fingerprint));
+          return engine.applyChange(change);
+        };
       case WriteIntent.TYPE:
         WriteIntent intent = IntentParser.parse(event);
         return () -> engine.applyIntent(intent);
@@ -256,7 +260,7 @@ public final class IngressHandler {
       return Problem.of(503, "in-progress", "Duplicate in progress", "the same intent is being applied")
           .toResponse(Map.of(RETRY_AFTER, Long.toString(seconds)));
     }
-    return HttpResponse.json(200, "{\"outcome\":\"" + outcome.outcome() + "\"}");
+    return HttpResponse.json(200, new String(dev.syncline.core.IntentDelivery.outcomeJson(outcome.outcome()), StandardCharsets.UTF_8));
   }
 
   private HttpResponse getRecord(HttpRequest request, String subject) {

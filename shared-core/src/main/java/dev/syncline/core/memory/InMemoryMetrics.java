@@ -21,6 +21,18 @@ public final class InMemoryMetrics implements Metrics {
   public final AtomicLong repaired = new AtomicLong();
   public final AtomicLong antiEntropyExchanges = new AtomicLong();
   public final AtomicLong replayed = new AtomicLong();
+  public final AtomicLong listenerFailures = new AtomicLong();
+  public final AtomicLong schemaMismatches = new AtomicLong();
+
+  @Override
+  public void listenerFailed() {
+    listenerFailures.incrementAndGet();
+  }
+
+  @Override
+  public void schemaMismatch() {
+    schemaMismatches.incrementAndGet();
+  }
 
   @Override
   public void repaired() {

@@ -109,4 +109,14 @@ public final class LogLineMetrics implements Metrics {
   public void replayed() {
     emit(Signal.REPLAYED, 1);
   }
+
+  @Override
+  public void listenerFailed() {
+    emit(Signal.LISTENER_FAILURES, 1);
+  }
+
+  @Override
+  public void schemaMismatch() {
+    emit(Signal.SCHEMA_MISMATCHES, 1);
+  }
 }

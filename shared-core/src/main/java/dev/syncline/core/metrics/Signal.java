@@ -28,7 +28,11 @@ public enum Signal {
   /** Anti-entropy compared buckets with a peer ({@code Metrics.antiEntropyExchange}). */
   ANTI_ENTROPY_EXCHANGES("AntiEntropyExchanges", "Count"),
   /** A dead letter was replayed ({@code Metrics.replayed}). */
-  REPLAYED("Replayed", "Count");
+  REPLAYED("Replayed", "Count"),
+  /** An extension's change listener threw ({@code Metrics.listenerFailed}). */
+  LISTENER_FAILURES("ListenerFailures", "Count"),
+  /** A peer's change carried another schema fingerprint ({@code Metrics.schemaMismatch}). */
+  SCHEMA_MISMATCHES("SchemaMismatch", "Count");
 
   private final String metricName;
   private final String unit;

@@ -1,5 +1,6 @@
 package dev.syncline.core.outbox;
 
+import dev.syncline.core.ReplicaConfig;
 import dev.syncline.core.Limits;
 import dev.syncline.core.RecordKey;
 import dev.syncline.core.SynclineException;
@@ -52,6 +53,7 @@ public final class OutboxDrain {
   private static final Logger log = LoggerFactory.getLogger(OutboxDrain.class);
 
   private final String replicaId;
+  private final String schema;
   private final Map<String, Peer> peers;
   private final RecordStore records;
   private final PeerClient client;
@@ -65,8 +67,7 @@ public final class OutboxDrain {
 
   /** A drain that sends to one peer after another, on the calling thread (tests, the simulator). */
   public OutboxDrain(
-      String replicaId,
-      List<Peer> peers,
+      ReplicaConfig config,
       RecordStore records,
       PeerClient client,
       DeadLetterSink deadLetters,
@@ -75,7 +76,7 @@ public final class OutboxDrain {
       Backoff backoff,
       Duration maxAge,
       RandomGenerator random) {
-    this(replicaId, peers, records, client, deadLetters, clock, metrics, backoff, maxAge, random, Runnable::run);
+    this(config, records, client, deadLetters, clock, metrics, backoff, maxAge, random, Runnable::run);
   }
 
   /**
@@ -84,8 +85,7 @@ public final class OutboxDrain {
    * on the calling thread, in peer order, exactly as in the sequential drain.
    */
   public OutboxDrain(
-      String replicaId,
-      List<Peer> peers,
+      ReplicaConfig config,
       RecordStore records,
       PeerClient client,
       DeadLetterSink deadLetters,
@@ -95,8 +95,9 @@ public final class OutboxDrain {
       Duration maxAge,
       RandomGenerator random,
       Executor sends) {
-    this.replicaId = replicaId;
-    this.peers = peers.stream().collect(Collectors.toMap(Peer::replica, Function.identity()));
+    this.replicaId = config.replicaId();
+    this.schema = config.schemas().fingerprint();
+    this.peers = config.peers().stream().collect(Collectors.toMap(Peer::replica, Function.identity()));
     this.records = records;
     this.client = client;
     this.deadLetters = deadLetters;
@@ -255,7 +256,7 @@ public final class OutboxDrain {
    */
   private List<CloudEvent> changes(RecordKey key, OutboxEntry entry, RecordState state) {
     return ChangeParts.of(replicaId, key, entry.changeId(), entry.firstPendingMillis(), state, entry.pending(),
-        entry.intents(), entry.traceparent());
+        entry.intents(), entry.traceparent(), schema);
   }
 
   /** How long the oldest of {@code entries} has been pending at {@code nowMillis}; 0 if none. */

@@ -54,6 +54,15 @@ public interface Metrics {
   /** A dead letter was replayed, whatever came of it. */
   default void replayed() {}
 
+  /** An extension's change listener threw; the change stands. */
+  default void listenerFailed() {}
+
+  /**
+   * A change arrived from a peer whose schemas differ from this replica's (another fingerprint);
+   * it was merged all the same, since fields are keyed by name and type.
+   */
+  default void schemaMismatch() {}
+
   Metrics NONE =
       new Metrics() {
         @Override

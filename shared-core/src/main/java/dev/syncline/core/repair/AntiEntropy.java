@@ -380,7 +380,8 @@ public final class AntiEntropy {
       return new Repair(pulled, false, 0, received);
     }
     List<CloudEvent> parts = ChangeParts.of(replicaId, c.key, "repair-" + UUID.randomUUID(), clock.millis(), here,
-        here.context(), stored.map(AntiEntropy::intentsOf).orElse(Collections.emptySortedMap()), null);
+        here.context(), stored.map(AntiEntropy::intentsOf).orElse(Collections.emptySortedMap()), null,
+        engine.config().schemas().fingerprint());
     long sent = 0;
     for (CloudEvent part : parts) {
       sent += ChangeEvents.toStructured(part).body().length;

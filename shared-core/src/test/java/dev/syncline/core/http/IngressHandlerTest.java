@@ -47,6 +47,28 @@ class IngressHandlerTest {
   // --- happy paths ---------------------------------------------------------------------------
 
   @Test
+  void post_mergesAChangeFromAPeerWithOtherSchemas_andCountsEachSuchChange() {
+    IngressFixture gcp = new IngressFixture(
+        Schemas.of(EntitySchema.of("user").register("email")), store -> store, IngressHandler.DEFAULT_MAX_IN_FLIGHT);
+    RecordKey user = new RecordKey("user", "42");
+    String theirs = Schemas.of(EntitySchema.of("user").register("email").counter("logins")).fingerprint();
+    String ours = Schemas.of(EntitySchema.of("user").register("email")).fingerprint();
+
+    HttpResponse other = gcp.handler.handle(gcp.structured(ChangeEvents.withSchema(
+        gcp.change("c-1", user, new Op.Set("email", JsonValue.ofString("a@b"))), theirs)));
+    HttpResponse again = gcp.handler.handle(gcp.structured(ChangeEvents.withSchema(
+        gcp.change("c-2", user, new Op.Set("email", JsonValue.ofString("c@d"))), theirs)));
+    HttpResponse same = gcp.handler.handle(gcp.structured(ChangeEvents.withSchema(
+        gcp.change("c-3", new RecordKey("user", "7"), new Op.Set("email", JsonValue.ofString("e@f"))), ours)));
+    HttpResponse none = gcp.handler.handle(gcp.structured(gcp.change("c-4", new RecordKey("user", "8"),
+        new Op.Set("email", JsonValue.ofString("g@h")))));
+
+    assertThat(List.of(other, again, same, none)).allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
+    assertThat(gcp.engine.view(user).orElseThrow().fields()).containsKey("email");
+    assertThat(gcp.metrics.schemaMismatches.get()).isEqualTo(2);
+  }
+
+  @Test
   void post_appliesChange_andGetShowsTheView() {
     // GIVEN a change signed and sent in structured mode
     HttpRequest request = replica.structured(emailChange("chg-1"));

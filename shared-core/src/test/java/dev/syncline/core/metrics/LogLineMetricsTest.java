@@ -24,7 +24,8 @@ class LogLineMetricsTest {
     assertThat(Arrays.stream(Signal.values()).map(s -> s.metricName() + "/" + s.unit())).containsExactly(
         "IntentsApplied/Count", "Duplicates/Count", "Conflicts/Count", "ChangesMerged/Count",
         "ReplicationLag/Milliseconds", "ClockSkews/Count", "OutboxPending/Count", "OutboxAge/Milliseconds",
-        "DeadLetters/Count", "Repaired/Count", "AntiEntropyExchanges/Count", "Replayed/Count");
+        "DeadLetters/Count", "Repaired/Count", "AntiEntropyExchanges/Count", "Replayed/Count",
+        "ListenerFailures/Count", "SchemaMismatch/Count");
   }
 
   @Test
@@ -40,6 +41,8 @@ class LogLineMetricsTest {
     metrics.repaired();
     metrics.antiEntropyExchange();
     metrics.replayed();
+    metrics.listenerFailed();
+    metrics.schemaMismatch();
 
     assertThat(lines).containsExactly(
         "aws-us-east-1 IntentsApplied 1 Count @1764158400000",
@@ -51,7 +54,9 @@ class LogLineMetricsTest {
         "aws-us-east-1 DeadLetters 1 Count @1764158400005",
         "aws-us-east-1 Repaired 1 Count @1764158400005",
         "aws-us-east-1 AntiEntropyExchanges 1 Count @1764158400005",
-        "aws-us-east-1 Replayed 1 Count @1764158400005");
+        "aws-us-east-1 Replayed 1 Count @1764158400005",
+        "aws-us-east-1 ListenerFailures 1 Count @1764158400005",
+        "aws-us-east-1 SchemaMismatch 1 Count @1764158400005");
   }
 
   @Test

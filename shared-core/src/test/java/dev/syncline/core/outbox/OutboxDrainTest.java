@@ -53,7 +53,7 @@ class OutboxDrainTest {
       new SyncEngine(ReplicaConfig.of(AWS, List.of(GCP)), records, new InMemoryDedupeStore(),
           new HybridLogicalClock(time::get, 300_000), metrics, ConflictSink.NONE, ConflictHandler.KEEP_SIBLINGS);
   private final OutboxDrain drain =
-      new OutboxDrain(AWS, List.of(GCP), records, scripted, deadLetters, time::get, metrics,
+      new OutboxDrain(ReplicaConfig.of(AWS, List.of(GCP)), records, scripted, deadLetters, time::get, metrics,
           new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)), Duration.ofDays(7), new SplittableRandom(7));
 
   private void write(String id, String ops) {
@@ -73,6 +73,7 @@ class OutboxDrainTest {
     assertThat(report).isEqualTo(new OutboxDrain.Report(1, 0, 0, 0, 0));
     assertThat(sent).hasSize(1);
     assertThat(ChangeEvents.read(sent.get(0)).key()).isEqualTo(KEY);
+    assertThat(ChangeEvents.schemaOf(sent.get(0))).contains(dev.syncline.core.crdt.Schemas.inferred().fingerprint());
     assertThat(records.withDueOutbox(Long.MAX_VALUE, 10)).isEmpty();
   }
 
@@ -157,7 +158,7 @@ class OutboxDrainTest {
       write("w-" + writes.incrementAndGet(), "[{\"op\":\"incr\",\"field\":\"n\",\"by\":1}]");
       return new Delivery.Delivered();
     };
-    OutboxDrain drainer = new OutboxDrain(AWS, List.of(GCP), records, busy, deadLetters, time::get, metrics,
+    OutboxDrain drainer = new OutboxDrain(ReplicaConfig.of(AWS, List.of(GCP)), records, busy, deadLetters, time::get, metrics,
         Backoff.standard(), Duration.ofDays(7), new SplittableRandom(1));
     for (int hour = 0; hour < 8 * 24; hour++) {
       drainer.drainPending(10);
@@ -267,7 +268,7 @@ class OutboxDrainTest {
       write("i-2", "[{\"op\":\"set\",\"field\":\"phone\",\"value\":\"555\"}]");
       return new Delivery.Delivered();
     };
-    OutboxDrain racy = new OutboxDrain(AWS, List.of(GCP), records, racing, deadLetters, time::get, metrics,
+    OutboxDrain racy = new OutboxDrain(ReplicaConfig.of(AWS, List.of(GCP)), records, racing, deadLetters, time::get, metrics,
         Backoff.standard(), Duration.ofDays(7), new SplittableRandom(1));
 
     racy.drain(KEY);
@@ -290,7 +291,7 @@ class OutboxDrainTest {
       write("race-" + n[0]++, "[{\"op\":\"incr\",\"field\":\"hits\",\"by\":1}]");
       return new Delivery.Delivered();
     };
-    OutboxDrain racy = new OutboxDrain(AWS, List.of(GCP), records, racing, deadLetters, time::get, metrics,
+    OutboxDrain racy = new OutboxDrain(ReplicaConfig.of(AWS, List.of(GCP)), records, racing, deadLetters, time::get, metrics,
         Backoff.standard(), Duration.ofDays(7), new SplittableRandom(1));
     int largestEntry = 0;
     // WHEN 12,000 writes go through it, each followed by a drain
@@ -372,7 +373,7 @@ class OutboxDrainTest {
             return ingress.handle(request);
           })
           .build();
-      OutboxDrain toGcp = new OutboxDrain(AWS, List.of(GCP), OutboxDrainTest.this.records, http, deadLetters, time::get, metrics,
+      OutboxDrain toGcp = new OutboxDrain(ReplicaConfig.of(AWS, List.of(GCP)), OutboxDrainTest.this.records, http, deadLetters, time::get, metrics,
           Backoff.standard(), Duration.ofDays(7), new SplittableRandom(1));
       return toGcp.drain(doc);
     }
@@ -407,7 +408,7 @@ class OutboxDrainTest {
         Samples.intentJson("/apps/t", "i-1", "user/42", "[{\"op\":\"set\",\"field\":\"email\",\"value\":\"a@b\"}]")));
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
     try {
-      OutboxDrain parallel = new OutboxDrain(AWS, List.of(GCP, azure), records, waitsForTheOther, deadLetters, time::get,
+      OutboxDrain parallel = new OutboxDrain(ReplicaConfig.of(AWS, List.of(GCP, azure)), records, waitsForTheOther, deadLetters, time::get,
           metrics, Backoff.standard(), Duration.ofDays(7), new SplittableRandom(7), pool);
 
       assertThat(parallel.drain(KEY)).isEqualTo(new OutboxDrain.Report(2, 0, 0, 0, 0));
