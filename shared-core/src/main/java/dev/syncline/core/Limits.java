@@ -53,6 +53,13 @@ public final class Limits {
   public static final int MAX_REPLICAS = 3;
 
   /**
+   * The most change-feed subscribers one replica may have. A subscriber's outbox entry carries no
+   * intent keys, only a few dot ranges (well under 1 KiB), so these fit the bookkeeping margin of
+   * {@link #MAX_STORED_BYTES} beside the peers' entries.
+   */
+  public static final int MAX_SUBSCRIBERS = 4;
+
+  /**
    * The most applied-intent keys a record keeps of its own: the newest 128 always, and older ones
    * whose completion the dedupe store never confirmed, up to this many in all.
    */

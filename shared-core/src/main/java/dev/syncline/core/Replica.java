@@ -13,6 +13,7 @@ import dev.syncline.core.port.DedupeStore;
 import dev.syncline.core.port.Metrics;
 import dev.syncline.core.port.Peer;
 import dev.syncline.core.port.RecordStore;
+import dev.syncline.core.port.Subscriber;
 import dev.syncline.core.repair.AntiEntropy;
 import dev.syncline.core.repair.DeadLetterReplay;
 import java.time.Duration;
@@ -70,7 +71,8 @@ public final class Replica {
         .peers(settings.peers())
         .allowPlainHttpToLoopback(settings.allowPlainHttpToLoopback())
         .retry(settings.retry())
-        .antiEntropy(settings.antiEntropy());
+        .antiEntropy(settings.antiEntropy())
+        .subscribers(settings.subscribers());
     settings.secrets().ifPresent(b::secrets);
     b.schemaSetting = settings.schemas();
     b.discover = true;
@@ -85,6 +87,7 @@ public final class Replica {
   public static final class Builder {
     private final String replicaId;
     private List<Peer> peers = List.of();
+    private List<Subscriber> subscribers = List.of();
     private List<String> inboundSecrets = List.of();
     private Map<String, String> peerSecrets = Map.of();
     private boolean allowPlainHttpToLoopback;
@@ -110,6 +113,15 @@ public final class Replica {
     /** Every other replica, each reached at its HTTPS ingress. */
     public Builder peers(List<Peer> peers) {
       this.peers = List.copyOf(peers);
+      return this;
+    }
+
+    /**
+     * Webhooks that receive this replica's change feed, each signed with the secret {@link
+     * #peerSecrets} holds under its name.
+     */
+    public Builder subscribers(List<Subscriber> subscribers) {
+      this.subscribers = List.copyOf(subscribers);
       return this;
     }
 
@@ -225,7 +237,7 @@ public final class Replica {
       WebhookVerifier verifier;
       HttpPeerClient client;
       try {
-        config = ReplicaConfig.of(replicaId, peers);
+        config = ReplicaConfig.of(replicaId, peers).withSubscribers(subscribers);
         if (maxAge.isNegative() || maxAge.isZero()) {
           throw new IllegalArgumentException("the outbox's max age must be positive, got " + maxAge);
         }
@@ -235,7 +247,9 @@ public final class Replica {
         verifier = new WebhookVerifier(inboundSecrets, clock);
         HttpPeerClient.Builder http = HttpPeerClient.builder(peerSecrets, clock)
             .allowPlainHttpToLoopback(allowPlainHttpToLoopback)
-            .peers(peers);
+            .peers(peers)
+            .subscribers(subscribers)
+            .origin(replicaId);
         if (transport != null) {
           http.transport(transport);
         }

@@ -3,6 +3,7 @@ package dev.syncline.core;
 import dev.syncline.core.repair.AntiEntropy;
 import dev.syncline.core.outbox.Backoff;
 import dev.syncline.core.port.Peer;
+import dev.syncline.core.port.Subscriber;
 import java.net.URI;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -33,6 +34,8 @@ public final class Settings {
    * @param antiEntropy {@code SYNCLINE_ANTI_ENTROPY_PERIOD} and {@code _REPAIRS} ({@link #antiEntropy})
    * @param schemas {@code SYNCLINE_SCHEMAS}: a schema document or {@code classpath:/...}, read
    *     when the replica is built ({@code SchemaDocument})
+   * @param subscribers {@code SYNCLINE_SUBSCRIBERS}: {@code name=https://url} pairs, webhooks that
+   *     receive the change feed; each signs with the {@code name=whsec_...} entry of the secrets
    */
   public record Common(
       String replicaId,
@@ -41,10 +44,12 @@ public final class Settings {
       boolean allowPlainHttpToLoopback,
       Backoff retry,
       AntiEntropy.Settings antiEntropy,
-      Optional<String> schemas) {
+      Optional<String> schemas,
+      List<Subscriber> subscribers) {
 
     public Common {
       peers = List.copyOf(peers);
+      subscribers = List.copyOf(subscribers);
     }
   }
 
@@ -61,7 +66,25 @@ public final class Settings {
         Boolean.parseBoolean(env.getOrDefault("SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "false")),
         backoff(env),
         antiEntropy(env),
-        optional(env, "SYNCLINE_SCHEMAS"));
+        optional(env, "SYNCLINE_SCHEMAS"),
+        subscribers(env.getOrDefault("SYNCLINE_SUBSCRIBERS", "")));
+  }
+
+  /** {@code SYNCLINE_SUBSCRIBERS}: {@code name=https://url} pairs, comma separated. */
+  public static List<Subscriber> subscribers(String value) {
+    List<Subscriber> out = new ArrayList<>();
+    for (String pair : list(value)) {
+      int eq = pair.indexOf('=');
+      if (eq < 1) {
+        throw SynclineException.configuration("SYNCLINE_SUBSCRIBERS entries must be name=https://url");
+      }
+      try {
+        out.add(new Subscriber(pair.substring(0, eq), URI.create(pair.substring(eq + 1))));
+      } catch (IllegalArgumentException e) {
+        throw SynclineException.configuration("SYNCLINE_SUBSCRIBERS: " + e.getMessage());
+      }
+    }
+    return out;
   }
 
   /** A required setting. */

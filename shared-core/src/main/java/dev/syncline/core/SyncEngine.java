@@ -25,6 +25,7 @@ import dev.syncline.core.port.OutboxEntry;
 import dev.syncline.core.port.Peer;
 import dev.syncline.core.port.RecordStore;
 import dev.syncline.core.port.StoredRecord;
+import dev.syncline.core.port.Subscriber;
 import dev.syncline.core.port.Versioned;
 import java.util.ArrayList;
 import java.util.List;
@@ -219,9 +220,14 @@ public final class SyncEngine {
         return new ApplyOutcome.Duplicate(change.key());
       }
       Causality causality = change.delta().context().compare(stored.state().context());
+      StoredRecord next = stored.withState(merged).withAppliedIntents(applied);
+      if (!config.subscribers().isEmpty() && !merged.equals(stored.state())) {
+        next = next.withOutbox(withFeed(new TreeMap<>(stored.outbox()), change.delta().context(),
+            change.key().subject() + "@" + (version + 1), hlc.wallClock().millis(), null));
+      }
       long written;
       try {
-        written = records.write(change.key(), stored.withState(merged).withAppliedIntents(applied), version);
+        written = records.write(change.key(), next, version);
       } catch (SynclineException e) {
         if (e.kind() != SynclineException.Kind.CONCURRENT_MODIFICATION) {
           throw e;
@@ -386,6 +392,22 @@ public final class SyncEngine {
           peer.replica(),
           OutboxEntry.first(peer.replica(), dots, dedupeKey, changeId, now, traceparent),
           (old, fresh) -> old.plus(dots, dedupeKey, changeId, now, traceparent));
+    }
+    return withFeed(outbox, dots, changeId, now, traceparent);
+  }
+
+  /**
+   * {@code outbox} with each subscriber owed the record's view after a change of {@code dots}: an
+   * entry that carries no intent keys, sent by the drain as the view it then reads.
+   */
+  private TreeMap<String, OutboxEntry> withFeed(
+      TreeMap<String, OutboxEntry> outbox, CausalContext dots, String changeId, long now, String traceparent) {
+    for (Subscriber subscriber : config.subscribers()) {
+      String key = subscriber.outboxKey();
+      outbox.merge(
+          key,
+          OutboxEntry.first(key, dots, null, changeId, now, traceparent),
+          (old, fresh) -> old.plus(dots, null, changeId, now, traceparent));
     }
     return outbox;
   }

@@ -207,6 +207,12 @@ public final class ChangeEvents {
    * conflicts to a bus: data {@code {"entity","id","field","values":[winner first],"replica"}}.
    */
   public static CloudEvent conflictEvent(Conflict conflict, long timeMillis) {
+    String id = conflict.replica() + ":" + conflict.key().subject() + ":" + conflict.field() + ":" + timeMillis;
+    return conflictEvent(conflict, timeMillis, id);
+  }
+
+  /** The conflict event with the given {@code id}. */
+  public static CloudEvent conflictEvent(Conflict conflict, long timeMillis, String id) {
     StringBuilder data = new StringBuilder(128);
     data.append("{\"entity\":").append(quote(conflict.key().entity()))
         .append(",\"id\":").append(quote(conflict.key().id()))
@@ -216,7 +222,6 @@ public final class ChangeEvents {
       data.append(i == 0 ? "" : ",").append(conflict.values().get(i).json());
     }
     data.append("],\"replica\":").append(quote(conflict.replica())).append('}');
-    String id = conflict.replica() + ":" + conflict.key().subject() + ":" + conflict.field() + ":" + timeMillis;
     return CloudEventBuilder.v1()
         .withId(id)
         .withSource(URI.create(SOURCE_PREFIX + conflict.replica()))

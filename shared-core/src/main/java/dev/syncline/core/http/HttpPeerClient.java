@@ -5,6 +5,7 @@ import dev.syncline.core.event.ChangeEvents;
 import dev.syncline.core.event.ChangeEvents.HttpMessage;
 import dev.syncline.core.port.Delivery;
 import dev.syncline.core.port.Peer;
+import dev.syncline.core.port.Subscriber;
 import dev.syncline.core.port.PeerClient;
 import io.cloudevents.CloudEvent;
 import java.io.IOException;
@@ -76,6 +77,9 @@ public final class HttpPeerClient implements PeerClient {
   private final boolean plainHttpToLoopback;
   private final Duration requestTimeout;
   private final Transport transport;
+  private final String origin;
+  /** Subscriber URLs whose webhook handshake succeeded, for this process's lifetime. */
+  private final java.util.Set<URI> allowed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private HttpPeerClient(Builder b) {
     this.signingSecrets = Map.copyOf(b.signingSecrets);
@@ -83,6 +87,7 @@ public final class HttpPeerClient implements PeerClient {
     this.plainHttpToLoopback = b.plainHttpToLoopback;
     this.requestTimeout = b.requestTimeout;
     this.transport = b.transport != null ? b.transport : jdkTransport(b);
+    this.origin = b.origin;
   }
 
   /**
@@ -105,6 +110,8 @@ public final class HttpPeerClient implements PeerClient {
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private boolean plainHttpToLoopback;
     private List<Peer> peers = List.of();
+    private List<Subscriber> subscribers = List.of();
+    private String origin = "syncline";
     private Transport transport;
 
     private Builder(Map<String, String> signingSecrets, Clock clock) {
@@ -145,6 +152,21 @@ public final class HttpPeerClient implements PeerClient {
       return this;
     }
 
+    /** Subscribers, checked like peers when the client is built (URL and signing secret). */
+    public Builder subscribers(List<Subscriber> subscribers) {
+      this.subscribers = List.copyOf(subscribers);
+      return this;
+    }
+
+    /**
+     * Who this client says it is in the webhook handshake ({@code WebHook-Request-Origin}); each
+     * replica passes its id. Default {@code syncline}.
+     */
+    public Builder origin(String origin) {
+      this.origin = origin;
+      return this;
+    }
+
     /** Another way to reach peers (the simulator's); default: the JDK's HTTP client. */
     public Builder transport(Transport transport) {
       this.transport = transport;
@@ -175,6 +197,13 @@ public final class HttpPeerClient implements PeerClient {
           throw new IllegalArgumentException("peer " + peer.replica() + " has no signing secret (its inbound secret)");
         }
       }
+      for (Subscriber subscriber : subscribers) {
+        requirePermitted(subscriber.asPeer(), plainHttpToLoopback);
+        if (!signingSecrets.containsKey(subscriber.name())) {
+          throw new IllegalArgumentException("subscriber " + subscriber.name() + " has no signing secret (an entry "
+              + subscriber.name() + "=whsec_... in SYNCLINE_SECRETS)");
+        }
+      }
       return new HttpPeerClient(this);
     }
 
@@ -192,20 +221,58 @@ public final class HttpPeerClient implements PeerClient {
   @Override
   public Delivery deliver(Peer peer, CloudEvent change) {
     try {
-      HttpResponse response = sendChange(peer, change);
-      int status = response.status();
-      if (status >= 200 && status < 300) {
-        return new Delivery.Delivered();
-      }
-      if (status == 400 || status == 413 || status == 415) {
-        return new Delivery.Refused(status, cut(Problem.titleOf(response.body()).orElse("HTTP " + status)));
-      }
-      return new Delivery.Retry(cut("HTTP " + status + Problem.titleOf(response.body()).map(t -> ": " + t).orElse("")));
+      return delivery(sendChange(peer, change));
     } catch (java.io.InterruptedIOException e) {
       return new Delivery.Retry("interrupted");
     } catch (IOException e) {
       return new Delivery.Retry(cut(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())));
     }
+  }
+
+  /**
+   * Posts one feed event to a subscriber, signed with its secret, in structured mode, after the
+   * CloudEvents webhook handshake: an {@code OPTIONS} request with {@code WebHook-Request-Origin}
+   * that the subscriber must answer with a 2xx and {@code WebHook-Allowed-Origin} naming this
+   * origin or {@code *}. A handshake that succeeded is remembered for the process's lifetime;
+   * until one succeeds, deliveries are retried.
+   */
+  @Override
+  public Delivery deliverToSubscriber(Subscriber subscriber, CloudEvent event) {
+    URI target = requirePermitted(subscriber.asPeer(), plainHttpToLoopback);
+    try {
+      if (!allowed.contains(target)) {
+        HttpResponse answer = transport.send(target,
+            new HttpRequest("OPTIONS", target.getRawPath(), Map.of(WEBHOOK_REQUEST_ORIGIN, origin), new byte[0]),
+            requestTimeout);
+        String allowedOrigin = answer.header(WEBHOOK_ALLOWED_ORIGIN).orElse("");
+        if (answer.status() < 200 || answer.status() >= 300 || !(allowedOrigin.equals(origin) || allowedOrigin.equals("*"))) {
+          return new Delivery.Retry(cut("subscriber " + subscriber.name() + " did not allow origin " + origin
+              + " in the webhook handshake (HTTP " + answer.status() + ", WebHook-Allowed-Origin '" + allowedOrigin + "')"));
+        }
+        allowed.add(target);
+      }
+      return delivery(post(target, subscriber.name(), event));
+    } catch (java.io.InterruptedIOException e) {
+      return new Delivery.Retry("interrupted");
+    } catch (IOException e) {
+      return new Delivery.Retry(cut(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())));
+    }
+  }
+
+  /** The header a sender names itself with in the CloudEvents webhook handshake. */
+  public static final String WEBHOOK_REQUEST_ORIGIN = "WebHook-Request-Origin";
+  /** The header a receiver grants an origin with. */
+  public static final String WEBHOOK_ALLOWED_ORIGIN = "WebHook-Allowed-Origin";
+
+  private static Delivery delivery(HttpResponse response) {
+    int status = response.status();
+    if (status >= 200 && status < 300) {
+      return new Delivery.Delivered();
+    }
+    if (status == 400 || status == 413 || status == 415) {
+      return new Delivery.Refused(status, cut(Problem.titleOf(response.body()).orElse("HTTP " + status)));
+    }
+    return new Delivery.Retry(cut("HTTP " + status + Problem.titleOf(response.body()).map(t -> ": " + t).orElse("")));
   }
 
   /**
@@ -216,10 +283,14 @@ public final class HttpPeerClient implements PeerClient {
    * @throws IllegalArgumentException if the peer's URL is not permitted or it has no signing secret
    */
   public HttpResponse sendChange(Peer peer, CloudEvent change) throws IOException {
-    URI target = eventsUrl(requirePermitted(peer, plainHttpToLoopback));
-    String secret = signingSecrets.get(peer.replica());
+    return post(eventsUrl(requirePermitted(peer, plainHttpToLoopback)), peer.replica(), change);
+  }
+
+  /** Posts {@code event} to {@code target} in structured mode, signed with {@code name}'s secret. */
+  private HttpResponse post(URI target, String name, CloudEvent change) throws IOException {
+    String secret = signingSecrets.get(name);
     if (secret == null) {
-      throw new IllegalArgumentException("peer " + peer.replica() + " has no signing secret (its inbound secret)");
+      throw new IllegalArgumentException(name + " has no signing secret");
     }
     HttpMessage message = ChangeEvents.toStructured(change);
     long seconds = Math.floorDiv(clock.millis(), 1000L);
@@ -283,7 +354,13 @@ public final class HttpPeerClient implements PeerClient {
       request.headers().forEach(out::header);
       try {
         java.net.http.HttpResponse<InputStream> response = client.send(out.build(), BodyHandlers.ofInputStream());
-        return new HttpResponse(response.statusCode(), Map.of(), readAtMost(response.body()));
+        Map<String, String> headers = new java.util.HashMap<>();
+        response.headers().map().forEach((name, values) -> {
+          if (!values.isEmpty()) {
+            headers.put(name, values.get(0));
+          }
+        });
+        return new HttpResponse(response.statusCode(), headers, readAtMost(response.body()));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new java.io.InterruptedIOException("interrupted");

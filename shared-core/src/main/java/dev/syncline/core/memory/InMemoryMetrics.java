@@ -23,6 +23,18 @@ public final class InMemoryMetrics implements Metrics {
   public final AtomicLong replayed = new AtomicLong();
   public final AtomicLong listenerFailures = new AtomicLong();
   public final AtomicLong schemaMismatches = new AtomicLong();
+  public final AtomicLong feedPending = new AtomicLong();
+  public final AtomicLong feedAge = new AtomicLong();
+
+  @Override
+  public void feedPending(long records) {
+    feedPending.set(records);
+  }
+
+  @Override
+  public void feedAge(long oldestMillis) {
+    feedAge.set(oldestMillis);
+  }
 
   @Override
   public void listenerFailed() {

@@ -119,4 +119,14 @@ public final class LogLineMetrics implements Metrics {
   public void schemaMismatch() {
     emit(Signal.SCHEMA_MISMATCHES, 1);
   }
+
+  @Override
+  public void feedPending(long records) {
+    emit(Signal.FEED_PENDING, records);
+  }
+
+  @Override
+  public void feedAge(long oldestMillis) {
+    emit(Signal.FEED_AGE, oldestMillis);
+  }
 }

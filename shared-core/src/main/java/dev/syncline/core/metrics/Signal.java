@@ -32,7 +32,11 @@ public enum Signal {
   /** An extension's change listener threw ({@code Metrics.listenerFailed}). */
   LISTENER_FAILURES("ListenerFailures", "Count"),
   /** A peer's change carried another schema fingerprint ({@code Metrics.schemaMismatch}). */
-  SCHEMA_MISMATCHES("SchemaMismatch", "Count");
+  SCHEMA_MISMATCHES("SchemaMismatch", "Count"),
+  /** After a drain: records still owing a subscriber feed events ({@code Metrics.feedPending}). */
+  FEED_PENDING("FeedPending", "Count"),
+  /** After a drain: age of the oldest feed event still owed ({@code Metrics.feedAge}). */
+  FEED_AGE("FeedAge", "Milliseconds");
 
   private final String metricName;
   private final String unit;

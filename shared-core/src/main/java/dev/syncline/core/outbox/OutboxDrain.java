@@ -10,6 +10,7 @@ import dev.syncline.core.crdt.RecordState;
 import dev.syncline.core.event.ChangeEvents;
 import dev.syncline.core.event.ChangeEvents.HttpMessage;
 import dev.syncline.core.event.ChangeParts;
+import dev.syncline.core.event.FeedEvents;
 import dev.syncline.core.event.DeltaCodec;
 import dev.syncline.core.port.DeadLetter;
 import dev.syncline.core.port.DeadLetterSink;
@@ -20,6 +21,7 @@ import dev.syncline.core.port.Peer;
 import dev.syncline.core.port.PeerClient;
 import dev.syncline.core.port.RecordStore;
 import dev.syncline.core.port.StoredRecord;
+import dev.syncline.core.port.Subscriber;
 import dev.syncline.core.port.Versioned;
 import io.cloudevents.CloudEvent;
 import java.time.Duration;
@@ -54,6 +56,7 @@ public final class OutboxDrain {
 
   private final String replicaId;
   private final String schema;
+  private final Map<String, Subscriber> subscribers;
   private final Map<String, Peer> peers;
   private final RecordStore records;
   private final PeerClient client;
@@ -98,6 +101,7 @@ public final class OutboxDrain {
     this.replicaId = config.replicaId();
     this.schema = config.schemas().fingerprint();
     this.peers = config.peers().stream().collect(Collectors.toMap(Peer::replica, Function.identity()));
+    this.subscribers = config.subscribers().stream().collect(Collectors.toMap(Subscriber::outboxKey, Function.identity()));
     this.records = records;
     this.client = client;
     this.deadLetters = deadLetters;
@@ -112,19 +116,28 @@ public final class OutboxDrain {
   /**
    * What one pass did.
    *
-   * @param pending after {@link #drainPending}: records still owing a peer anything, due or in
-   *     backoff (counted up to the pass's limit); after {@link #drain}: entries left on the record
+   * @param pending after {@link #drainPending}: records still owing a peer or subscriber anything,
+   *     due or in backoff (counted up to the pass's limit); after {@link #drain}: entries left on
+   *     the record
    * @param outboxAgeMillis how long the oldest change still owed to a peer by the records this pass
    *     visited has been waiting (now minus its {@code firstPendingMillis}); 0 when they owe nothing
+   * @param feedPending records this pass visited that still owe a subscriber its feed events
+   * @param feedAgeMillis the same age as {@code outboxAgeMillis}, over what is owed to subscribers
    */
-  public record Report(int delivered, int retrying, int deadLettered, int pending, long outboxAgeMillis) {
+  public record Report(
+      int delivered, int retrying, int deadLettered, int pending, long outboxAgeMillis, int feedPending, long feedAgeMillis) {
 
     static final Report NOTHING = new Report(0, 0, 0, 0, 0);
+
+    /** A report with nothing owed to subscribers. */
+    public Report(int delivered, int retrying, int deadLettered, int pending, long outboxAgeMillis) {
+      this(delivered, retrying, deadLettered, pending, outboxAgeMillis, 0, 0);
+    }
 
     Report plus(Report o) {
       return new Report(
           delivered + o.delivered, retrying + o.retrying, deadLettered + o.deadLettered, pending + o.pending,
-          Math.max(outboxAgeMillis, o.outboxAgeMillis));
+          Math.max(outboxAgeMillis, o.outboxAgeMillis), feedPending + o.feedPending, Math.max(feedAgeMillis, o.feedAgeMillis));
     }
   }
 
@@ -155,7 +168,12 @@ public final class OutboxDrain {
     int owing = records.withDueOutbox(Long.MAX_VALUE, limit).size();
     metrics.outboxDepth(owing);
     metrics.outboxAge(total.outboxAgeMillis());
-    return new Report(total.delivered(), total.retrying(), total.deadLettered(), owing, total.outboxAgeMillis());
+    if (!subscribers.isEmpty()) {
+      metrics.feedPending(total.feedPending());
+      metrics.feedAge(total.feedAgeMillis());
+    }
+    return new Report(total.delivered(), total.retrying(), total.deadLettered(), owing, total.outboxAgeMillis(),
+        total.feedPending(), total.feedAgeMillis());
   }
 
   private enum Result { CLEAR, RETRY }
@@ -163,8 +181,12 @@ public final class OutboxDrain {
   /** What became of one entry as loaded: it is settled ({@code CLEAR}) or waits ({@code RETRY}). */
   private record Sent(OutboxEntry entry, Result result, long nextAttemptMillis) {}
 
-  /** One due entry: its change in one or more parts and, unless it must be dead-lettered, the sends. */
-  private record Send(OutboxEntry entry, Peer peer, List<CloudEvent> parts, CompletableFuture<Delivery> delivery) {}
+  /**
+   * One due entry: its change in one or more parts (or, for a subscriber, its feed events), and,
+   * unless it must be dead-lettered, the sends. {@code to} names the peer or subscriber, or is null
+   * if it is no longer configured.
+   */
+  private record Send(OutboxEntry entry, String to, List<CloudEvent> parts, CompletableFuture<Delivery> delivery) {}
 
   /**
    * Sends what one record owes every peer that is due now: for each, the part of the record's
@@ -187,22 +209,35 @@ public final class OutboxDrain {
       if (entry.nextAttemptMillis() > now) {
         continue;
       }
-      List<CloudEvent> parts = changes(key, entry, state);
-      Peer peer = peers.get(entry.peer());
+      boolean fresh = now - entry.firstPendingMillis() <= maxAge.toMillis();
+      List<CloudEvent> parts;
+      String to;
+      java.util.function.Function<CloudEvent, Delivery> send;
+      if (Subscriber.isOutboxKey(entry.peer())) {
+        Subscriber subscriber = subscribers.get(entry.peer());
+        parts = FeedEvents.of(replicaId, state.view(key), entry.changeId(), entry.firstPendingMillis(), entry.traceparent());
+        to = subscriber == null ? null : "subscriber " + subscriber.name();
+        send = event -> client.deliverToSubscriber(subscriber, event);
+      } else {
+        Peer peer = peers.get(entry.peer());
+        parts = changes(key, entry, state);
+        to = peer == null ? null : "peer " + peer.replica();
+        send = event -> client.deliver(peer, event);
+      }
       CompletableFuture<Delivery> delivery = null;
-      if (peer != null && now - entry.firstPendingMillis() <= maxAge.toMillis()) {
-        delivery = CompletableFuture.supplyAsync(() -> deliverAll(peer, parts), sends)
+      if (to != null && fresh) {
+        delivery = CompletableFuture.supplyAsync(() -> deliverAll(send, parts), sends)
             .exceptionally(e -> new Delivery.Retry(String.valueOf(e)));
       }
-      sending.add(new Send(entry, peer, parts, delivery));
+      sending.add(new Send(entry, to, parts, delivery));
     }
     for (Send s : sending) {
       OutboxEntry entry = s.entry();
       String reason;
-      if (s.peer() == null) {
-        reason = "peer " + entry.peer() + " is no longer configured";
+      if (s.to() == null) {
+        reason = entry.peer() + " is no longer configured";
       } else if (s.delivery() == null) {
-        reason = "peer " + entry.peer() + " did not take it for longer than " + maxAge;
+        reason = s.to() + " did not take it for longer than " + maxAge;
       } else {
         Delivery delivery = s.delivery().join();
         if (delivery instanceof Delivery.Delivered) {
@@ -211,7 +246,7 @@ public final class OutboxDrain {
           continue;
         }
         if (delivery instanceof Delivery.Refused refused && refused.status() != 413) {
-          reason = "peer " + entry.peer() + " refused it with " + refused.status() + ": " + refused.reason();
+          reason = s.to() + " refused it with " + refused.status() + ": " + refused.reason();
         } else {
           // A 413 is retried, never dropped: each part fits the ingress, so it is the peer's store
           // that cannot take the merged record now; the max age bounds how long.
@@ -236,13 +271,17 @@ public final class OutboxDrain {
       dead++;
     }
     Map<String, OutboxEntry> left = record(key, loaded.get(), sent, now);
-    return new Report(delivered, retrying, dead, left.size(), oldestAge(left.values(), clock.millis()));
+    long at = clock.millis();
+    List<OutboxEntry> toPeers = left.values().stream().filter(e -> !Subscriber.isOutboxKey(e.peer())).toList();
+    List<OutboxEntry> toSubscribers = left.values().stream().filter(e -> Subscriber.isOutboxKey(e.peer())).toList();
+    return new Report(delivered, retrying, dead, left.size(), oldestAge(toPeers, at),
+        toSubscribers.isEmpty() ? 0 : 1, oldestAge(toSubscribers, at));
   }
 
   /** Sends the parts one after another; delivered only if every part is. */
-  private Delivery deliverAll(Peer peer, List<CloudEvent> parts) {
+  private static Delivery deliverAll(java.util.function.Function<CloudEvent, Delivery> send, List<CloudEvent> parts) {
     for (CloudEvent part : parts) {
-      Delivery d = client.deliver(peer, part);
+      Delivery d = send.apply(part);
       if (!(d instanceof Delivery.Delivered)) {
         return d;
       }

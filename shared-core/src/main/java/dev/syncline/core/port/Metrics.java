@@ -54,6 +54,15 @@ public interface Metrics {
   /** A dead letter was replayed, whatever came of it. */
   default void replayed() {}
 
+  /**
+   * After a scheduled drain pass, on a replica with subscribers: records the pass visited that
+   * still owe a subscriber its feed events (the feed's backlog, apart from the peers').
+   */
+  default void feedPending(long records) {}
+
+  /** After a scheduled drain pass: the age of the oldest feed event still owed, as {@link #outboxAge}. */
+  default void feedAge(long oldestMillis) {}
+
   /** An extension's change listener threw; the change stands. */
   default void listenerFailed() {}
 

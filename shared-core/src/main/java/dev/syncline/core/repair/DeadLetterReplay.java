@@ -184,6 +184,10 @@ public final class DeadLetterReplay {
   }
 
   private String[] replayChange(DeadLetter letter) {
+    if (letter.peer() != null && dev.syncline.core.port.Subscriber.isOutboxKey(letter.peer())) {
+      return new String[] {"refused", "a subscriber's feed events are not replayed: the record's next change sends"
+          + " its view again"};
+    }
     Peer peer = letter.peer() == null ? null : peers.get(letter.peer());
     if (peer == null) {
       return new String[] {"refused", letter.peer() == null

@@ -25,7 +25,7 @@ class LogLineMetricsTest {
         "IntentsApplied/Count", "Duplicates/Count", "Conflicts/Count", "ChangesMerged/Count",
         "ReplicationLag/Milliseconds", "ClockSkews/Count", "OutboxPending/Count", "OutboxAge/Milliseconds",
         "DeadLetters/Count", "Repaired/Count", "AntiEntropyExchanges/Count", "Replayed/Count",
-        "ListenerFailures/Count", "SchemaMismatch/Count");
+        "ListenerFailures/Count", "SchemaMismatch/Count", "FeedPending/Count", "FeedAge/Milliseconds");
   }
 
   @Test
@@ -43,6 +43,8 @@ class LogLineMetricsTest {
     metrics.replayed();
     metrics.listenerFailed();
     metrics.schemaMismatch();
+    metrics.feedPending(3);
+    metrics.feedAge(250);
 
     assertThat(lines).containsExactly(
         "aws-us-east-1 IntentsApplied 1 Count @1764158400000",
@@ -56,7 +58,9 @@ class LogLineMetricsTest {
         "aws-us-east-1 AntiEntropyExchanges 1 Count @1764158400005",
         "aws-us-east-1 Replayed 1 Count @1764158400005",
         "aws-us-east-1 ListenerFailures 1 Count @1764158400005",
-        "aws-us-east-1 SchemaMismatch 1 Count @1764158400005");
+        "aws-us-east-1 SchemaMismatch 1 Count @1764158400005",
+        "aws-us-east-1 FeedPending 3 Count @1764158400005",
+        "aws-us-east-1 FeedAge 250 Milliseconds @1764158400005");
   }
 
   @Test

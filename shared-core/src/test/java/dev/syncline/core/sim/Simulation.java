@@ -24,6 +24,7 @@ import dev.syncline.core.http.HttpRequest;
 import dev.syncline.core.http.HttpResponse;
 import dev.syncline.core.http.Problem;
 import dev.syncline.core.http.WebhookSignature;
+import dev.syncline.core.http.WebhookVerifier;
 import dev.syncline.core.json.Json;
 import dev.syncline.core.memory.InMemoryDeadLetterSink;
 import dev.syncline.core.memory.InMemoryDedupeStore;
@@ -35,6 +36,7 @@ import dev.syncline.core.port.OutboxEntry;
 import dev.syncline.core.port.Peer;
 import dev.syncline.core.port.RecordStore;
 import dev.syncline.core.port.StoredRecord;
+import dev.syncline.core.port.Subscriber;
 import dev.syncline.core.port.Versioned;
 import dev.syncline.core.repair.AntiEntropy;
 import dev.syncline.core.repair.RecordDigest;
@@ -50,6 +52,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,6 +95,8 @@ final class Simulation {
   private static final long MAX_AGE = Duration.ofDays(7).toMillis();
   private static final String[] IDS = {"aws-us-east-1", "azure-eastus", "gcp-us-east4"};
   private static final String SOURCE = "/sim/app";
+  /** Every replica's one change-feed subscriber. */
+  private static final String FEED = "feed";
   private static final String TRACE = System.getProperty("syncline.sim.trace");
   /** Anti-entropy every 10 s of simulated time, 64 buckets a round: a cycle over every bucket in 160 s. */
   private static final long AE_EVERY = 10_000;
@@ -163,9 +168,10 @@ final class Simulation {
     long intents, deliveries, duplicatesDelivered, crashes, dropped, strayCopies, partitions, lostAcks, errors5xx,
         interleavings, attacks, refused, deadLetters, failoverDuplicates, viaIngress, splitParts, hotWrites;
     long lostEntries, refusedChanges, joins, aeRounds, aeRepaired, aeBytes, aeRepairBytes, aeRoundsAfterHeal;
-    long maxEntryBytes, maxRecordBytes;
+    long maxEntryBytes, maxRecordBytes, feedEvents;
 
     void add(Stats s) {
+      feedEvents += s.feedEvents;
       intents += s.intents;
       deliveries += s.deliveries;
       duplicatesDelivered += s.duplicatesDelivered;
@@ -205,7 +211,7 @@ final class Simulation {
           + " lostOutboxEntries=" + lostEntries + " refusedChanges=" + refusedChanges + " joins=" + joins
           + " aeRounds=" + aeRounds + " aeRepaired=" + aeRepaired + " aeBytes=" + aeBytes
           + " aeRepairBytesPerRecord=" + (aeRepaired == 0 ? 0 : aeRepairBytes / aeRepaired) + " maxAeRoundsAfterHeal=" + aeRoundsAfterHeal
-          + " maxOutboxEntryBytes=" + maxEntryBytes + " maxRecordBytes=" + maxRecordBytes;
+          + " maxOutboxEntryBytes=" + maxEntryBytes + " maxRecordBytes=" + maxRecordBytes + " feedEvents=" + feedEvents;
     }
   }
 
@@ -241,6 +247,9 @@ final class Simulation {
     final InMemoryRecordStore records = new InMemoryRecordStore();
     final InMemoryMetrics metrics = new InMemoryMetrics();
     final InMemoryDeadLetterSink deadLetters = new InMemoryDeadLetterSink();
+    /** This replica's change-feed subscriber: its secret, and every view it took, by subject. */
+    final String feedSecret;
+    final Map<String, Set<JsonNode>> feed = new HashMap<>();
     Replica replica;
 
     Node(String id) {
@@ -253,6 +262,10 @@ final class Simulation {
         key[i] = (byte) random.nextInt(256);
       }
       this.secret = "whsec_" + Base64.getEncoder().encodeToString(key);
+      for (int i = 0; i < key.length; i++) {
+        key[i] = (byte) random.nextInt(256);
+      }
+      this.feedSecret = "whsec_" + Base64.getEncoder().encodeToString(key);
     }
 
     /** Wires this replica with the other active replicas as peers (a redeploy keeps its stores). */
@@ -265,8 +278,10 @@ final class Simulation {
           peerSecrets.put(other, nodes.get(other).secret);
         }
       }
+      peerSecrets.put(FEED, feedSecret);
       replica = Replica.builder(id)
           .peers(peers)
+          .subscribers(List.of(new Subscriber(FEED, URI.create("https://" + FEED + "-" + id + ".sim.invalid/hook"))))
           .secrets(new SigningSecrets(List.of(secret), peerSecrets))
           .retry(new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)))
           .stores(new FaultyRecordStore(this), new DyingDedupeStore(new InMemoryDedupeStore(), () -> chance(0.05), Crash::new),
@@ -897,6 +912,9 @@ final class Simulation {
     @Override
     public HttpResponse send(URI target, HttpRequest request, Duration timeout) throws IOException {
       String to = target.getHost().replace(".sim.invalid", "");
+      if (to.equals(FEED + "-" + from)) {
+        return feed(nodes.get(from), request);
+      }
       if (request.header("ce-id").isEmpty() && new String(request.body(), StandardCharsets.UTF_8).contains("\"id\":\"")) {
         captured = new Captured(from, to, request);
       }
@@ -972,6 +990,35 @@ final class Simulation {
         throw new IOException("peer died before answering");
       }
     }
+  }
+
+  /**
+   * A replica's change-feed subscriber, behind the same unreliable network (but never cut off:
+   * it is the replica's own neighbour): the webhook handshake, then signed events, each checked as
+   * a Standard Webhooks receiver would before it is taken.
+   */
+  private HttpResponse feed(Node node, HttpRequest request) throws IOException {
+    if (chance(0.1)) {
+      stats.dropped++;
+      throw new IOException("dropped");
+    }
+    if (chance(0.03)) {
+      stats.errors5xx++;
+      return Problem.of(503, "unavailable", "Temporarily unavailable", null).toResponse();
+    }
+    if (request.method().equals("OPTIONS")) {
+      return new HttpResponse(200, Map.of(HttpPeerClient.WEBHOOK_ALLOWED_ORIGIN, "*"), new byte[0]);
+    }
+    WebhookVerifier.Verification v = new WebhookVerifier(List.of(node.feedSecret), () -> now).verify(request.headers(), request.body());
+    if (!(v instanceof WebhookVerifier.Verification.Verified)) {
+      throw new AssertionError(node.id + " sent its subscriber an event that fails verification: " + v);
+    }
+    io.cloudevents.CloudEvent event = Json.readCloudEvent(request.body());
+    if (event.getType().equals(dev.syncline.core.event.FeedEvents.UPDATED_TYPE)) {
+      node.feed.computeIfAbsent(event.getSubject(), k -> new HashSet<>()).add(Json.parse(event.getData().toBytes(), "view"));
+    }
+    stats.feedEvents++;
+    return new HttpResponse(204, Map.of(), new byte[0]);
   }
 
   private static boolean isChange(HttpRequest request) {
@@ -1107,11 +1154,12 @@ final class Simulation {
       if (chance(0.03)) {
         throw new Crash();
       }
-      if (!record.outbox().isEmpty() && kind != Kind.OUTAGE && chance(0.01)) {
+      List<String> toPeers = record.outbox().keySet().stream().filter(k -> !Subscriber.isOutboxKey(k)).toList();
+      if (!toPeers.isEmpty() && kind != Kind.OUTAGE && chance(0.01)) {
         // A lost outbox entry: what the record owed one peer is forgotten, and only anti-entropy
-        // can bring it there.
+        // can bring it there. (Nothing repairs a subscriber's feed, so its entries are not lost.)
         TreeMap<String, OutboxEntry> outbox = new TreeMap<>(record.outbox());
-        OutboxEntry lost = outbox.remove(new ArrayList<>(outbox.keySet()).get(random.nextInt(outbox.size())));
+        OutboxEntry lost = outbox.remove(toPeers.get(random.nextInt(toPeers.size())));
         keysNeverSent.addAll(lost.intents().keySet());
         record = record.withOutbox(outbox);
         stats.lostEntries++;
@@ -1190,6 +1238,29 @@ final class Simulation {
       checkValues(key, first);
     }
     checkModel(first, nodes.values());
+    for (Node n : nodes.values()) {
+      checkFeed(n);
+    }
+  }
+
+  /**
+   * Every record's final view at {@code n} reached its subscriber (among others, in any order:
+   * the feed is at least once). With the model check above, nothing acknowledged is missing from
+   * the feed.
+   */
+  private void checkFeed(Node n) {
+    for (RecordKey key : n.records.keys()) {
+      RecordState state = stateAt(n, key);
+      if (state.isEmpty()) {
+        continue; // no change ever took effect here (only refused writes' bookkeeping): nothing to tell
+      }
+      JsonNode finalView = Json.parse(ViewCodec.encode(state.view(key)), "view");
+      Set<JsonNode> seen = n.feed.getOrDefault(key.subject(), Set.of());
+      if (!seen.contains(finalView)) {
+        throw new AssertionError(n.id + "'s subscriber never received the final view of " + key + " (" + finalView
+            + "); it received " + seen.size() + " other views");
+      }
+    }
   }
 
   /** Identical states and view bytes at every node in {@code at}. */
