@@ -250,6 +250,11 @@ resource "aws_lambda_function" "intent" {
       condition     = !contains(keys(var.peers), var.replica_id)
       error_message = "peers must not contain this replica's own id (replica_id): a replica does not forward to itself."
     }
+    # The same environment is on all four functions, so checking it once is enough.
+    precondition {
+      condition     = sum([for name, value in local.environment : length(name) + length(value)]) <= 4096
+      error_message = "Lambda allows 4 KB for all environment variables together: put a large schemas document in an extension jar and set schemas = \"classpath:/<path>.json\"."
+    }
   }
 }
 

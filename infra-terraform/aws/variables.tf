@@ -202,3 +202,47 @@ variable "tags" {
     error_message = "Tag keys must be at most 128 characters and must not start with aws: (reserved by AWS)."
   }
 }
+
+# ---------------------------------------------------------------------------------------------
+# Schemas and the change feed: what DevOps set for the stock package without rebuilding it.
+# ---------------------------------------------------------------------------------------------
+
+variable "schemas" {
+  type        = string
+  description = "The JSON schema document the functions validate intents with (SYNCLINE_SCHEMAS): the document itself, or classpath:/<path>.json for one shipped in an extension jar. \"\" (default): none. Lambda allows 4 KB for all environment variables together, so a larger document belongs in an extension jar."
+  default     = ""
+
+  validation {
+    condition     = var.schemas == "" || can(jsondecode(var.schemas)) || can(regex("^classpath:/\\S+\\.json$", var.schemas))
+    error_message = "schemas must be \"\", a JSON document (jsonencode(...) or file(\"schemas.json\")), or classpath:/<path>.json."
+  }
+}
+
+variable "subscribers" {
+  type        = map(string)
+  description = "The change feed: subscriber name => the https URL its changes are POSTed to, signed like the peers' (SYNCLINE_SUBSCRIBERS, name=url pairs). Each needs its secret in subscriber_secrets. {} (default): no change feed."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for name in keys(var.subscribers) : can(regex("^[a-z0-9-]{1,40}$", name))])
+    error_message = "Every key of subscribers must be a name of 1 to 40 characters of a-z, 0-9 and '-'."
+  }
+
+  validation {
+    # SYNCLINE_SUBSCRIBERS is split on commas and white space, like SYNCLINE_PEERS.
+    condition     = alltrue([for url in values(var.subscribers) : startswith(url, "https://") && !can(regex("[,\\s]", url))])
+    error_message = "Every subscriber URL must start with https:// and contain no comma or white space."
+  }
+}
+
+variable "subscriber_secrets" {
+  type        = map(string)
+  description = "For each subscriber in subscribers, the Standard Webhooks secret (whsec_...) this replica signs its change feed with. Stored as name=secret entries in the same secret as inbound_secrets and peer_secrets (SYNCLINE_SECRETS), so a subscriber name must not be a peer's replica id. null (default): none. Sensitive; pass with TF_VAR_subscriber_secrets."
+  sensitive   = true
+  default     = null
+
+  validation {
+    condition     = var.subscriber_secrets == null ? true : alltrue([for name, s in var.subscriber_secrets : can(regex("^[a-z0-9-]{1,40}$", name)) && can(regex("^whsec_[A-Za-z0-9+/=]{16,}$", s))])
+    error_message = "subscriber_secrets maps subscriber names (a-z, 0-9, '-') to secrets that look like whsec_ followed by at least 16 base64 characters."
+  }
+}

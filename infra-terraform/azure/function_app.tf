@@ -32,6 +32,8 @@ locals {
     SYNCLINE_OUTBOX_RETRY_CAP     = var.outbox_retry_cap
     SYNCLINE_ANTI_ENTROPY_PERIOD  = "PT${var.anti_entropy_period_minutes}M"
     SYNCLINE_ANTI_ENTROPY_REPAIRS = tostring(var.anti_entropy_repairs)
+    SYNCLINE_SCHEMAS              = var.schemas
+    SYNCLINE_SUBSCRIBERS          = join(",", [for name, url in var.subscribers : "${name}=${url}"])
 
     # The package is built by Maven: no remote (Oryx) build during the zip deployment. On Linux
     # Consumption a zip deploy without this setting has been reported not to take effect.

@@ -38,6 +38,10 @@ module "aws" {
   anti_entropy_period_minutes = var.anti_entropy_period_minutes
   anti_entropy_repairs        = var.anti_entropy_repairs
 
+  schemas            = var.schemas
+  subscribers        = var.subscribers.aws
+  subscriber_secrets = try(var.subscriber_secrets.aws, null)
+
   peers = {
     (local.replica.azure) = module.azure.ingress_url
     (local.replica.gcp)   = module.gcp.ingress_url
@@ -55,6 +59,10 @@ module "azure" {
 
   anti_entropy_period_minutes = var.anti_entropy_period_minutes
   anti_entropy_repairs        = var.anti_entropy_repairs
+
+  schemas            = var.schemas
+  subscribers        = var.subscribers.azure
+  subscriber_secrets = try(var.subscriber_secrets.azure, null)
 
   peers = {
     (local.replica.aws) = module.aws.ingress_url
@@ -75,6 +83,10 @@ module "gcp" {
 
   anti_entropy_period_minutes = var.anti_entropy_period_minutes
   anti_entropy_repairs        = var.anti_entropy_repairs
+
+  schemas            = var.schemas
+  subscribers        = var.subscribers.gcp
+  subscriber_secrets = try(var.subscriber_secrets.gcp, null)
 
   peers = {
     (local.replica.aws)   = module.aws.ingress_url

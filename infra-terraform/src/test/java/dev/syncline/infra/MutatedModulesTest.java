@@ -59,6 +59,8 @@ class MutatedModulesTest {
             Check.TRIGGERS, "no alarm selects the functions' DeadLetters metric"),
         Arguments.of("examples/three-clouds/main.tf", "module \"azure\" {", "module \"azure\" {\n  depends_on = [module.aws]",
             Check.REFERENCES, "dependency cycle: module.aws -> module.aws.var.peers -> module.azure.output.ingress_url"),
+        Arguments.of("azure/function_app.tf", "    SYNCLINE_SCHEMAS              = var.schemas\n", "",
+            Check.ENVIRONMENT, "azurerm_linux_function_app.this (function_app.tf): SYNCLINE_SCHEMAS is not set"),
         Arguments.of("gcp/outputs.tf",
             "value       = \"https://${var.region}-${var.project_id}.cloudfunctions.net/${local.ingress_name}\"",
             "value       = google_cloudfunctions2_function.ingress.url",
