@@ -46,6 +46,10 @@ locals {
     SYNCLINE_SUBSCRIBERS          = join(",", [for name, url in var.subscribers : "${name}=${url}"])
   }
 
+  # The extension jars, beside the stock jar: the module's own layer first, then the caller's.
+  # All four functions take the same list (see functions.tf).
+  layers = concat(aws_lambda_layer_version.extension[*].arn, var.extension_layer_arns)
+
   tags = merge({ "syncline-replica" = var.replica_id }, var.tags)
 
   # SYNCLINE_SECRETS (functions-*/README.md): this replica's own secrets, current first, then

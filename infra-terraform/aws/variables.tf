@@ -204,12 +204,42 @@ variable "tags" {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Schemas and the change feed: what DevOps set for the stock package without rebuilding it.
+# Extensions, schemas and the change feed: what handler developers and DevOps add to the stock
+# package without rebuilding it. The handler strings stay the same.
 # ---------------------------------------------------------------------------------------------
+
+variable "extension_layer_zip" {
+  type        = string
+  description = "Path of a zip holding the handler developers' Syncline extension jars under java/lib/ (Lambda unpacks a layer into /opt, and the Java runtimes put /opt/java/lib/*.jar on the class path, where ServiceLoader finds the extension). The module publishes it as a layer version and adds it to all four functions. null (default): no layer of the module's own."
+  default     = null
+
+  validation {
+    condition     = var.extension_layer_zip == null ? true : endswith(var.extension_layer_zip, ".zip")
+    error_message = "extension_layer_zip must be the path of a .zip file (its jars under java/lib/), or null."
+  }
+}
+
+variable "extension_layer_arns" {
+  type        = list(string)
+  description = "Layer version ARNs published outside this module (their jars under java/lib/), added to all four functions after the module's own extension layer. [] (default): none."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.extension_layer_arns : can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", arn))])
+    error_message = "Every entry of extension_layer_arns must be a layer version ARN, arn:aws:lambda:<region>:<account>:layer:<name>:<version>."
+  }
+
+  validation {
+    # Lambda allows five layers per function; the module's own (extension_layer_zip) is checked
+    # with these on the functions.
+    condition     = length(var.extension_layer_arns) <= 5
+    error_message = "extension_layer_arns may hold at most 5 ARNs: a Lambda function takes at most five layers."
+  }
+}
 
 variable "schemas" {
   type        = string
-  description = "The JSON schema document the functions validate intents with (SYNCLINE_SCHEMAS): the document itself, or classpath:/<path>.json for one shipped in an extension jar. \"\" (default): none. Lambda allows 4 KB for all environment variables together, so a larger document belongs in an extension jar."
+  description = "The JSON schema document the functions validate intents with (SYNCLINE_SCHEMAS): the document itself, or classpath:/<path>.json for one shipped in an extension jar. \"\" (default): none. Lambda allows 4 KB for all environment variables together, so a larger document belongs in the extension layer."
   default     = ""
 
   validation {

@@ -164,8 +164,26 @@ variable "tags" {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Schemas and the change feed: what DevOps set for the stock package without rebuilding it.
+# Extensions, schemas and the change feed: what handler developers and DevOps add to the stock
+# package without rebuilding it. The function names and bindings stay the same.
 # ---------------------------------------------------------------------------------------------
+
+variable "extension_jars" {
+  type        = list(string)
+  description = "Paths of the handler developers' Syncline extension jars. The module deploys a copy of the function app with them in its lib/ folder, beside the stock libraries, where the Java worker puts every jar on the class path and ServiceLoader finds the extension. [] (default): the stock package as built."
+  default     = []
+
+  validation {
+    condition     = alltrue([for p in var.extension_jars : endswith(p, ".jar")])
+    error_message = "Every entry of extension_jars must be the path of a .jar file."
+  }
+
+  validation {
+    # Each lands as lib/<file name>, so two with one name would overwrite each other.
+    condition     = length(distinct([for p in var.extension_jars : basename(p)])) == length(var.extension_jars)
+    error_message = "The jars of extension_jars must have different file names: each is copied to lib/<file name>."
+  }
+}
 
 variable "schemas" {
   type        = string

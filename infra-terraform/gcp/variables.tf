@@ -170,7 +170,24 @@ variable "function_package_dir" {
   }
 }
 
-# ---- schemas and the change feed ---------------------------------------------------------------
+# ---- extensions, schemas and the change feed (the entry points stay the same) -----------------
+
+variable "extension_jars" {
+  type        = list(string)
+  default     = []
+  description = "Paths of the handler developers' Syncline extension jars, deployed in lib/ of the functions' source beside the stock libraries. Cloud Functions runs syncline-gcp.jar, whose manifest Class-Path decides which jars of lib/ are on the class path: see README.md. [] (default): the stock package as built."
+
+  validation {
+    condition     = alltrue([for p in var.extension_jars : endswith(p, ".jar")])
+    error_message = "Every entry of extension_jars must be the path of a .jar file."
+  }
+
+  validation {
+    # Each lands as lib/<file name>, so two with one name would overwrite each other.
+    condition     = length(distinct([for p in var.extension_jars : basename(p)])) == length(var.extension_jars)
+    error_message = "The jars of extension_jars must have different file names: each is copied to lib/<file name>."
+  }
+}
 
 variable "schemas" {
   type        = string

@@ -96,6 +96,28 @@ variable "anti_entropy_repairs" {
   }
 }
 
+variable "extension_layer_zip" {
+  type        = string
+  description = "Zip of the handler developers' extension jars under java/lib/, published as a layer of the four AWS functions (the aws module's extension_layer_zip). null (default): none."
+  default     = null
+
+  validation {
+    condition     = var.extension_layer_zip == null ? true : endswith(var.extension_layer_zip, ".zip")
+    error_message = "extension_layer_zip must be the path of a .zip file, or null."
+  }
+}
+
+variable "extension_jars" {
+  type        = list(string)
+  description = "The handler developers' extension jars, deployed in lib/ of the Azure and Google Cloud packages (those modules' extension_jars). [] (default): none."
+  default     = []
+
+  validation {
+    condition     = alltrue([for p in var.extension_jars : endswith(p, ".jar")])
+    error_message = "Every entry of extension_jars must be the path of a .jar file."
+  }
+}
+
 variable "schemas" {
   type        = string
   description = "The JSON schema document (SYNCLINE_SCHEMAS) of all three replicas: the document itself, or classpath:/<path>.json in an extension jar. \"\" (default): none."
