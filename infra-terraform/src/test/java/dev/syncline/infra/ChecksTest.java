@@ -62,7 +62,17 @@ class ChecksTest {
             "an AWS managed policy grants wildcards", "not a resource group or subscription",
             "roles/bigtable.user granted project-wide",
             "google_project_iam_member.runtime (main.tf): roles/storage.objectAdmin granted project-wide",
-            "a wildcard in the resource arn:aws:dynamodb:*:*:table/${statement.value}")));
+            "a wildcard in the resource arn:aws:dynamodb:*:*:table/${statement.value}")),
+        Arguments.of("extensions", Check.EXTENSIONS, List.of(
+            "aws_lambda_function.drain (main.tf): no layers",
+            "aws_lambda_function.intent (main.tf): its code (filename, layers) does not read var.extension_layer_zip",
+            "aws_lambda_function.intent (main.tf): aws_lambda_layer_version.extension is built from [var.extension_layer_zip] but is not part of its code",
+            "azurerm_linux_function_app.this (main.tf): local_file.package is built from [var.extension_jars] but is not part of its code (zip_deploy_file)",
+            "google_cloudfunctions2_function.intent (main.tf): the extension jars do not go to lib/",
+            "google_cloudfunctions2_function.intent (main.tf): SYNCLINE_SCHEMAS is not set",
+            "azurerm_linux_function_app.this (main.tf): SYNCLINE_SUBSCRIBERS does not read var.subscribers",
+            "no-inputs: no extension input",
+            "no-inputs: no variable schemas to set SYNCLINE_SCHEMAS from")));
   }
 
   @ParameterizedTest(name = "{0}")
