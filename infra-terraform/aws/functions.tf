@@ -204,7 +204,29 @@ resource "aws_iam_role_policy" "fn" {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Functions. All four run the same shaded jar with the same environment.
+# Extension layer: the handler developers' jars under java/lib/ in extension_layer_zip. Lambda
+# unpacks a layer into /opt, and the Java runtimes put /opt/java/lib/*.jar on the class path
+# beside the function's own jar, so ServiceLoader finds the extension with the stock handlers.
+# A new zip is a new layer version; the functions move to it, and Lambda keeps a copy of the old
+# one for any function still using it when it is deleted.
+# ---------------------------------------------------------------------------------------------
+resource "aws_lambda_layer_version" "extension" {
+  count = var.extension_layer_zip == null ? 0 : 1
+
+  layer_name               = "${local.name}-extension"
+  description              = "Syncline ${var.replica_id}: extension jars (java/lib/) for the four functions"
+  filename                 = var.extension_layer_zip
+  source_code_hash         = filebase64sha256(var.extension_layer_zip)
+  compatible_runtimes      = ["java17"]
+  compatible_architectures = ["arm64"]
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Functions. All four run the same shaded jar, with the same layers and environment.
 # - arm64: the jar is pure Java (url-connection HTTP client, no native code) and Graviton costs
 #   about 20% less per GB-second.
 # - The description carries the secret version, so rotating signing_secrets updates the
@@ -227,6 +249,7 @@ resource "aws_lambda_function" "intent" {
   filename         = local.package
   source_code_hash = filebase64sha256(local.package)
   architectures    = ["arm64"]
+  layers           = local.layers
   memory_size      = var.lambda_memory_mb
   timeout          = 60
 
@@ -250,6 +273,15 @@ resource "aws_lambda_function" "intent" {
       condition     = !contains(keys(var.peers), var.replica_id)
       error_message = "peers must not contain this replica's own id (replica_id): a replica does not forward to itself."
     }
+    # The same layers and environment are on all four functions, so checking them once is enough.
+    precondition {
+      condition     = length(local.layers) <= 5
+      error_message = "A Lambda function takes at most five layers: extension_layer_zip counts as one, plus extension_layer_arns."
+    }
+    precondition {
+      condition     = sum([for name, value in local.environment : length(name) + length(value)]) <= 4096
+      error_message = "Lambda allows 4 KB for all environment variables together: put a large schemas document in the extension layer and set schemas = \"classpath:/<path>.json\"."
+    }
   }
 }
 
@@ -266,6 +298,7 @@ resource "aws_lambda_function" "ingress" {
   filename                       = local.package
   source_code_hash               = filebase64sha256(local.package)
   architectures                  = ["arm64"]
+  layers                         = local.layers
   memory_size                    = var.lambda_memory_mb
   timeout                        = 20
   reserved_concurrent_executions = var.ingress_reserved_concurrency
@@ -303,6 +336,7 @@ resource "aws_lambda_function" "drain" {
   filename                       = local.package
   source_code_hash               = filebase64sha256(local.package)
   architectures                  = ["arm64"]
+  layers                         = local.layers
   memory_size                    = var.lambda_memory_mb
   timeout                        = 300
   reserved_concurrent_executions = var.drain_reserved_concurrency
@@ -337,6 +371,7 @@ resource "aws_lambda_function" "anti_entropy" {
   filename         = local.package
   source_code_hash = filebase64sha256(local.package)
   architectures    = ["arm64"]
+  layers           = local.layers
   memory_size      = var.lambda_memory_mb
   timeout          = 300
 

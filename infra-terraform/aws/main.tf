@@ -42,11 +42,22 @@ locals {
     SYNCLINE_OUTBOX_RETRY_CAP     = var.outbox_retry_cap
     SYNCLINE_ANTI_ENTROPY_PERIOD  = local.anti_entropy_period
     SYNCLINE_ANTI_ENTROPY_REPAIRS = tostring(var.anti_entropy_repairs)
+    SYNCLINE_SCHEMAS              = var.schemas
+    SYNCLINE_SUBSCRIBERS          = join(",", [for name, url in var.subscribers : "${name}=${url}"])
   }
+
+  # The extension jars, beside the stock jar: the module's own layer first, then the caller's.
+  # All four functions take the same list (see functions.tf).
+  layers = concat(aws_lambda_layer_version.extension[*].arn, var.extension_layer_arns)
 
   tags = merge({ "syncline-replica" = var.replica_id }, var.tags)
 
   # SYNCLINE_SECRETS (functions-*/README.md): this replica's own secrets, current first, then
-  # each peer's current secret as replica=secret.
-  signing_secrets = join(",", concat(var.inbound_secrets, [for id in sort(keys(var.peer_secrets)) : "${id}=${var.peer_secrets[id]}"]))
+  # each peer's current secret as replica=secret, then each subscriber's as name=secret.
+  subscriber_secrets = var.subscriber_secrets == null ? {} : var.subscriber_secrets
+  signing_secrets = join(",", concat(
+    var.inbound_secrets,
+    [for id in sort(keys(var.peer_secrets)) : "${id}=${var.peer_secrets[id]}"],
+    [for name in sort(keys(local.subscriber_secrets)) : "${name}=${local.subscriber_secrets[name]}"],
+  ))
 }

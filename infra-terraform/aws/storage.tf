@@ -118,11 +118,11 @@ resource "aws_dynamodb_table" "dead_letters" {
   tags = local.tags
 }
 
-# This replica's Standard Webhooks secrets and its peers' (local.signing_secrets). name_prefix, because a deleted secret's name stays taken
+# This replica's Standard Webhooks secrets, its peers' and its subscribers' (local.signing_secrets). name_prefix, because a deleted secret's name stays taken
 # for its recovery window and a fixed name would block destroy-then-apply.
 resource "aws_secretsmanager_secret" "signing" {
   name_prefix             = "${local.name}-signing-"
-  description             = "Syncline ${var.replica_id}: Standard Webhooks secrets, comma separated: its own (current first), then replica=secret for each peer"
+  description             = "Syncline ${var.replica_id}: Standard Webhooks secrets, comma separated: its own (current first), then replica=secret for each peer, then name=secret for each change-feed subscriber"
   recovery_window_in_days = 7
 
   tags = local.tags
@@ -137,6 +137,15 @@ resource "aws_secretsmanager_secret_version" "signing" {
     precondition {
       condition     = alltrue([for id in keys(var.peers) : contains(nonsensitive(keys(var.peer_secrets)), id)])
       error_message = "peer_secrets needs the current secret of every replica in peers: each peer verifies what it receives with its own secret."
+    }
+    precondition {
+      condition     = alltrue([for name in keys(var.subscribers) : contains(nonsensitive(keys(local.subscriber_secrets)), name)])
+      error_message = "subscriber_secrets needs a secret for every subscriber in subscribers: the change feed is signed."
+    }
+    # Peers and subscribers share the secret's name=secret entries, so a name may be only one of them.
+    precondition {
+      condition     = length(setintersection(keys(var.subscribers), concat(keys(var.peers), [var.replica_id]))) == 0
+      error_message = "A subscriber name must not be replica_id or a peer's replica id: their secrets share one list of name=secret entries."
     }
   }
 }

@@ -202,3 +202,77 @@ variable "tags" {
     error_message = "Tag keys must be at most 128 characters and must not start with aws: (reserved by AWS)."
   }
 }
+
+# ---------------------------------------------------------------------------------------------
+# Extensions, schemas and the change feed: what handler developers and DevOps add to the stock
+# package without rebuilding it. The handler strings stay the same.
+# ---------------------------------------------------------------------------------------------
+
+variable "extension_layer_zip" {
+  type        = string
+  description = "Path of a zip holding the handler developers' Syncline extension jars under java/lib/ (Lambda unpacks a layer into /opt, and the Java runtimes put /opt/java/lib/*.jar on the class path, where ServiceLoader finds the extension). The module publishes it as a layer version and adds it to all four functions. null (default): no layer of the module's own."
+  default     = null
+
+  validation {
+    condition     = var.extension_layer_zip == null ? true : endswith(var.extension_layer_zip, ".zip")
+    error_message = "extension_layer_zip must be the path of a .zip file (its jars under java/lib/), or null."
+  }
+}
+
+variable "extension_layer_arns" {
+  type        = list(string)
+  description = "Layer version ARNs published outside this module (their jars under java/lib/), added to all four functions after the module's own extension layer. [] (default): none."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.extension_layer_arns : can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", arn))])
+    error_message = "Every entry of extension_layer_arns must be a layer version ARN, arn:aws:lambda:<region>:<account>:layer:<name>:<version>."
+  }
+
+  validation {
+    # Lambda allows five layers per function; the module's own (extension_layer_zip) is checked
+    # with these on the functions.
+    condition     = length(var.extension_layer_arns) <= 5
+    error_message = "extension_layer_arns may hold at most 5 ARNs: a Lambda function takes at most five layers."
+  }
+}
+
+variable "schemas" {
+  type        = string
+  description = "The JSON schema document the functions validate intents with (SYNCLINE_SCHEMAS): the document itself, or classpath:/<path>.json for one shipped in an extension jar. \"\" (default): none. Lambda allows 4 KB for all environment variables together, so a larger document belongs in the extension layer."
+  default     = ""
+
+  validation {
+    condition     = var.schemas == "" || can(jsondecode(var.schemas)) || can(regex("^classpath:/\\S+\\.json$", var.schemas))
+    error_message = "schemas must be \"\", a JSON document (jsonencode(...) or file(\"schemas.json\")), or classpath:/<path>.json."
+  }
+}
+
+variable "subscribers" {
+  type        = map(string)
+  description = "The change feed: subscriber name => the https URL its changes are POSTed to, signed like the peers' (SYNCLINE_SUBSCRIBERS, name=url pairs). Each needs its secret in subscriber_secrets. {} (default): no change feed."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for name in keys(var.subscribers) : can(regex("^[a-z0-9-]{1,40}$", name))])
+    error_message = "Every key of subscribers must be a name of 1 to 40 characters of a-z, 0-9 and '-'."
+  }
+
+  validation {
+    # SYNCLINE_SUBSCRIBERS is split on commas and white space, like SYNCLINE_PEERS.
+    condition     = alltrue([for url in values(var.subscribers) : startswith(url, "https://") && !can(regex("[,\\s]", url))])
+    error_message = "Every subscriber URL must start with https:// and contain no comma or white space."
+  }
+}
+
+variable "subscriber_secrets" {
+  type        = map(string)
+  description = "For each subscriber in subscribers, the Standard Webhooks secret (whsec_...) this replica signs its change feed with. Stored as name=secret entries in the same secret as inbound_secrets and peer_secrets (SYNCLINE_SECRETS), so a subscriber name must not be a peer's replica id. null (default): none. Sensitive; pass with TF_VAR_subscriber_secrets."
+  sensitive   = true
+  default     = null
+
+  validation {
+    condition     = var.subscriber_secrets == null ? true : alltrue([for name, s in var.subscriber_secrets : can(regex("^[a-z0-9-]{1,40}$", name)) && can(regex("^whsec_[A-Za-z0-9+/=]{16,}$", s))])
+    error_message = "subscriber_secrets maps subscriber names (a-z, 0-9, '-') to secrets that look like whsec_ followed by at least 16 base64 characters."
+  }
+}

@@ -7,11 +7,23 @@ locals {
     for f in fileset(local.function_package_dir, "**") : f if f != local.function_package_local_file
   ])
 
+  # The extension jars, by the path they take in the package: lib/, beside the stock libraries.
+  # The Java worker puts every jar of lib/ on the class path.
+  extension_jars = { for p in var.extension_jars : "lib/${basename(p)}" => p }
+
   # zip_deploy_file only redeploys when its path changes, so the zip is named after a hash of
-  # the package's contents: a new build means a new path means a new deployment.
-  function_package_hash = sha1(join("\n", [
-    for f in local.function_package_files : "${f} ${filesha1("${local.function_package_dir}/${f}")}"
-  ]))
+  # the package's contents (extension jars included): a new build or a new jar means a new path
+  # means a new deployment.
+  function_package_hash = sha1(join("\n", concat(
+    [for f in local.function_package_files : "${f} ${filesha1("${local.function_package_dir}/${f}")}"],
+    [for f, p in local.extension_jars : "${f} ${filesha1(p)}"],
+  )))
+
+  # Without extension jars the built package is zipped as it is. With some, a copy of it with the
+  # jars added (local_file.function_package) is zipped instead: archive_file takes one folder, and
+  # its inline sources hold text, not jars.
+  function_package_staging = "${path.module}/.build/syncline-azure-${local.function_package_hash}"
+  function_package_source  = length(local.extension_jars) == 0 ? local.function_package_dir : local.function_package_staging
 
   plan_is_consumption = var.service_plan_sku == "Y1"
   plan_is_elastic     = startswith(var.service_plan_sku, "EP")
@@ -32,6 +44,8 @@ locals {
     SYNCLINE_OUTBOX_RETRY_CAP     = var.outbox_retry_cap
     SYNCLINE_ANTI_ENTROPY_PERIOD  = "PT${var.anti_entropy_period_minutes}M"
     SYNCLINE_ANTI_ENTROPY_REPAIRS = tostring(var.anti_entropy_repairs)
+    SYNCLINE_SCHEMAS              = var.schemas
+    SYNCLINE_SUBSCRIBERS          = join(",", [for name, url in var.subscribers : "${name}=${url}"])
 
     # The package is built by Maven: no remote (Oryx) build during the zip deployment. On Linux
     # Consumption a zip deploy without this setting has been reported not to take effect.
@@ -50,12 +64,37 @@ locals {
   }
 }
 
+# The copy of the package with the extension jars in lib/, one file each, only when there are
+# extension jars. Its folder is named after the hash of everything in it, so a changed file
+# replaces every copy (and removes the old folder); a copy missing on this machine (a fresh CI
+# checkout) is planned again, and the zip below is then built at apply, after it.
+resource "local_file" "function_package" {
+  for_each = length(local.extension_jars) == 0 ? {} : merge(
+    { for f in local.function_package_files : f => "${local.function_package_dir}/${f}" },
+    local.extension_jars,
+  )
+
+  filename             = "${local.function_package_staging}/${each.key}"
+  source               = each.value
+  file_permission      = "0644"
+  directory_permission = "0755"
+
+  lifecycle {
+    precondition {
+      condition     = length(setintersection(keys(local.extension_jars), local.function_package_files)) == 0
+      error_message = "An extension jar has the file name of a library of the stock package (lib/): rename the extension jar."
+    }
+  }
+}
+
 data "archive_file" "function_package" {
   type             = "zip"
-  source_dir       = local.function_package_dir
+  source_dir       = local.function_package_source
   excludes         = ["local.settings.json"]
   output_path      = "${path.module}/.build/syncline-azure-${local.function_package_hash}.zip"
   output_file_mode = "0644"
+
+  depends_on = [local_file.function_package]
 
   lifecycle {
     precondition {

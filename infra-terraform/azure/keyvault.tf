@@ -34,7 +34,7 @@ resource "azurerm_key_vault_secret" "signing" {
   name         = local.signing_secret_name
   key_vault_id = azurerm_key_vault.this.id
   value        = local.signing_secrets
-  content_type = "Standard Webhooks secrets, comma separated: this replica's own (whsec_..., current first), then replica=whsec_... for each peer"
+  content_type = "Standard Webhooks secrets, comma separated: this replica's own (whsec_..., current first), then replica=whsec_... for each peer, then name=whsec_... for each change-feed subscriber"
   tags         = local.tags
 
   # The role must exist before the write, and (on destroy) outlive the secret's deletion.
@@ -44,6 +44,15 @@ resource "azurerm_key_vault_secret" "signing" {
     precondition {
       condition     = alltrue([for id in keys(var.peers) : contains(nonsensitive(keys(var.peer_secrets)), id)])
       error_message = "peer_secrets needs the current secret of every replica in peers: each peer verifies what it receives with its own secret."
+    }
+    precondition {
+      condition     = alltrue([for name in keys(var.subscribers) : contains(nonsensitive(keys(local.subscriber_secrets)), name)])
+      error_message = "subscriber_secrets needs a secret for every subscriber in subscribers: the change feed is signed."
+    }
+    # Peers and subscribers share the secret's name=secret entries, so a name may be only one of them.
+    precondition {
+      condition     = length(setintersection(keys(var.subscribers), concat(keys(var.peers), [var.replica_id]))) == 0
+      error_message = "A subscriber name must not be replica_id or a peer's replica id: their secrets share one list of name=secret entries."
     }
   }
 }

@@ -2,8 +2,13 @@ data "azurerm_client_config" "current" {}
 
 locals {
   # SYNCLINE_SECRETS (functions-*/README.md): this replica's own secrets, current first, then
-  # each peer's current secret as replica=secret.
-  signing_secrets = join(",", concat(var.inbound_secrets, [for id in sort(keys(var.peer_secrets)) : "${id}=${var.peer_secrets[id]}"]))
+  # each peer's current secret as replica=secret, then each subscriber's as name=secret.
+  subscriber_secrets = var.subscriber_secrets == null ? {} : var.subscriber_secrets
+  signing_secrets = join(",", concat(
+    var.inbound_secrets,
+    [for id in sort(keys(var.peer_secrets)) : "${id}=${var.peer_secrets[id]}"],
+    [for name in sort(keys(local.subscriber_secrets)) : "${name}=${local.subscriber_secrets[name]}"],
+  ))
 
   # Every name derives from name_prefix and replica_id, so several replicas can share a
   # subscription. The function app's name must stay computable from variables alone: the

@@ -164,6 +164,68 @@ variable "tags" {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Extensions, schemas and the change feed: what handler developers and DevOps add to the stock
+# package without rebuilding it. The function names and bindings stay the same.
+# ---------------------------------------------------------------------------------------------
+
+variable "extension_jars" {
+  type        = list(string)
+  description = "Paths of the handler developers' Syncline extension jars. The module deploys a copy of the function app with them in its lib/ folder, beside the stock libraries, where the Java worker puts every jar on the class path and ServiceLoader finds the extension. [] (default): the stock package as built."
+  default     = []
+
+  validation {
+    condition     = alltrue([for p in var.extension_jars : endswith(p, ".jar")])
+    error_message = "Every entry of extension_jars must be the path of a .jar file."
+  }
+
+  validation {
+    # Each lands as lib/<file name>, so two with one name would overwrite each other.
+    condition     = length(distinct([for p in var.extension_jars : basename(p)])) == length(var.extension_jars)
+    error_message = "The jars of extension_jars must have different file names: each is copied to lib/<file name>."
+  }
+}
+
+variable "schemas" {
+  type        = string
+  description = "The JSON schema document the functions validate intents with (SYNCLINE_SCHEMAS): the document itself, or classpath:/<path>.json for one shipped in an extension jar. \"\" (default): none."
+  default     = ""
+
+  validation {
+    condition     = var.schemas == "" || can(jsondecode(var.schemas)) || can(regex("^classpath:/\\S+\\.json$", var.schemas))
+    error_message = "schemas must be \"\", a JSON document (jsonencode(...) or file(\"schemas.json\")), or classpath:/<path>.json."
+  }
+}
+
+variable "subscribers" {
+  type        = map(string)
+  description = "The change feed: subscriber name => the https URL its changes are POSTed to, signed like the peers' (SYNCLINE_SUBSCRIBERS, name=url pairs). Each needs its secret in subscriber_secrets. {} (default): no change feed."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for name in keys(var.subscribers) : can(regex("^[a-z0-9-]{1,40}$", name))])
+    error_message = "Every key of subscribers must be a name of 1-40 characters of lower-case letters, digits and hyphens."
+  }
+
+  validation {
+    # SYNCLINE_SUBSCRIBERS is split on commas, like SYNCLINE_PEERS.
+    condition     = alltrue([for url in values(var.subscribers) : startswith(url, "https://") && !can(regex("[,\\s]", url))])
+    error_message = "Every subscriber URL must start with https:// and contain no commas or whitespace."
+  }
+}
+
+variable "subscriber_secrets" {
+  type        = map(string)
+  description = "For each subscriber in subscribers, the Standard Webhooks secret (whsec_...) this replica signs its change feed with. Stored as name=secret entries in the same Key Vault secret as inbound_secrets and peer_secrets (SYNCLINE_SECRETS), so a subscriber name must not be a peer's replica id. null (default): none. Sensitive; pass with TF_VAR_subscriber_secrets."
+  sensitive   = true
+  default     = null
+
+  validation {
+    condition     = var.subscriber_secrets == null ? true : alltrue([for name, s in var.subscriber_secrets : can(regex("^[a-z0-9-]{1,40}$", name)) && can(regex("^whsec_[A-Za-z0-9+/=]{16,}$", s))])
+    error_message = "subscriber_secrets maps subscriber names (a-z, 0-9, '-') to secrets that look like whsec_ followed by at least 16 base64 characters."
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
 # Azure-specific variables
 # ---------------------------------------------------------------------------------------------
 

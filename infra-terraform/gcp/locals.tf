@@ -28,8 +28,13 @@ locals {
   dead_letters_table = "${var.name_prefix}-dead-letters"
 
   # SYNCLINE_SECRETS (functions-*/README.md): this replica's own secrets, current first, then
-  # each peer's current secret as replica=secret.
-  signing_secrets = join(",", concat(var.inbound_secrets, [for id in sort(keys(var.peer_secrets)) : "${id}=${var.peer_secrets[id]}"]))
+  # each peer's current secret as replica=secret, then each subscriber's as name=secret.
+  subscriber_secrets = var.subscriber_secrets == null ? {} : var.subscriber_secrets
+  signing_secrets = join(",", concat(
+    var.inbound_secrets,
+    [for id in sort(keys(var.peer_secrets)) : "${id}=${var.peer_secrets[id]}"],
+    [for name in sort(keys(local.subscriber_secrets)) : "${name}=${local.subscriber_secrets[name]}"],
+  ))
 
   secret_id          = "${local.base}-signing-secrets"
   scheduler_job_name = "${local.base}-drain"
@@ -66,6 +71,8 @@ locals {
     SYNCLINE_OUTBOX_RETRY_CAP     = var.outbox_retry_cap
     SYNCLINE_ANTI_ENTROPY_PERIOD  = local.anti_entropy_period
     SYNCLINE_ANTI_ENTROPY_REPAIRS = tostring(var.anti_entropy_repairs)
+    SYNCLINE_SCHEMAS              = var.schemas
+    SYNCLINE_SUBSCRIBERS          = join(",", [for name, url in var.subscribers : "${name}=${url}"])
   }
 
   pubsub_service_agent     = "service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"

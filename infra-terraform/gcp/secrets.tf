@@ -16,7 +16,7 @@ resource "google_secret_manager_secret" "signing" {
   }
 }
 
-# A new version on every change of the secrets (local.signing_secrets) (rotation: add the new secret first, apply
+# A new version on every change of the secrets (local.signing_secrets: own, peers', subscribers') (rotation: add the new secret first, apply
 # in every cloud, then drop the old one). The functions pin this version number, so a rotation
 # redeploys them and every new instance reads the same list. The value is in the Terraform state:
 # keep the state in an encrypted, access-controlled backend.
@@ -32,6 +32,15 @@ resource "google_secret_manager_secret_version" "signing" {
     precondition {
       condition     = alltrue([for id in keys(var.peers) : contains(nonsensitive(keys(var.peer_secrets)), id)])
       error_message = "peer_secrets needs the current secret of every replica in peers: each peer verifies what it receives with its own secret."
+    }
+    precondition {
+      condition     = alltrue([for name in keys(var.subscribers) : contains(nonsensitive(keys(local.subscriber_secrets)), name)])
+      error_message = "subscriber_secrets needs a secret for every subscriber in subscribers: the change feed is signed."
+    }
+    # Peers and subscribers share the secret's name=secret entries, so a name may be only one of them.
+    precondition {
+      condition     = length(setintersection(keys(var.subscribers), concat(keys(var.peers), [var.replica_id]))) == 0
+      error_message = "A subscriber name must not be replica_id or a peer's replica id: their secrets share one list of name=secret entries."
     }
   }
 }

@@ -170,6 +170,64 @@ variable "function_package_dir" {
   }
 }
 
+# ---- extensions, schemas and the change feed (the entry points stay the same) -----------------
+
+variable "extension_jars" {
+  type        = list(string)
+  default     = []
+  description = "Paths of the handler developers' Syncline extension jars, deployed in lib/ of the functions' source beside the stock libraries. Cloud Functions runs syncline-gcp.jar, whose manifest Class-Path decides which jars of lib/ are on the class path: see README.md. [] (default): the stock package as built."
+
+  validation {
+    condition     = alltrue([for p in var.extension_jars : endswith(p, ".jar")])
+    error_message = "Every entry of extension_jars must be the path of a .jar file."
+  }
+
+  validation {
+    # Each lands as lib/<file name>, so two with one name would overwrite each other.
+    condition     = length(distinct([for p in var.extension_jars : basename(p)])) == length(var.extension_jars)
+    error_message = "The jars of extension_jars must have different file names: each is copied to lib/<file name>."
+  }
+}
+
+variable "schemas" {
+  type        = string
+  default     = ""
+  description = "The JSON schema document the functions validate intents with (SYNCLINE_SCHEMAS): the document itself, or classpath:/<path>.json for one shipped in an extension jar. \"\" (default): none."
+
+  validation {
+    condition     = var.schemas == "" || can(jsondecode(var.schemas)) || can(regex("^classpath:/\\S+\\.json$", var.schemas))
+    error_message = "schemas must be \"\", a JSON document (jsonencode(...) or file(\"schemas.json\")), or classpath:/<path>.json."
+  }
+}
+
+variable "subscribers" {
+  type        = map(string)
+  default     = {}
+  description = "The change feed: subscriber name => the https URL its changes are POSTed to, signed like the peers' (SYNCLINE_SUBSCRIBERS, name=url pairs). Each needs its secret in subscriber_secrets. {} (default): no change feed."
+
+  validation {
+    condition     = alltrue([for name, url in var.subscribers : can(regex("^[a-z0-9-]{1,40}$", name))])
+    error_message = "Every key of subscribers must be a name of 1-40 characters of lowercase letters, digits and hyphens."
+  }
+
+  validation {
+    condition     = alltrue([for name, url in var.subscribers : startswith(url, "https://") && !strcontains(url, ",") && !strcontains(url, "=")])
+    error_message = "Every subscriber URL must start with https:// and contain no ',' or '=': SYNCLINE_SUBSCRIBERS is rendered as name=url pairs joined by commas."
+  }
+}
+
+variable "subscriber_secrets" {
+  type        = map(string)
+  default     = null
+  sensitive   = true
+  description = "For each subscriber in subscribers, the Standard Webhooks secret (whsec_...) this replica signs its change feed with. Stored as name=secret entries in the same Secret Manager secret as inbound_secrets and peer_secrets (SYNCLINE_SECRETS), so a subscriber name must not be a peer's replica id. null (default): none. Sensitive; pass with TF_VAR_subscriber_secrets."
+
+  validation {
+    condition     = var.subscriber_secrets == null ? true : alltrue([for name, s in var.subscriber_secrets : can(regex("^[a-z0-9-]{1,40}$", name)) && can(regex("^whsec_[A-Za-z0-9+/=]{16,}$", s))])
+    error_message = "subscriber_secrets maps subscriber names (a-z, 0-9, '-') to secrets that look like whsec_ followed by at least 16 base64 characters."
+  }
+}
+
 variable "labels" {
   type        = map(string)
   default     = {}

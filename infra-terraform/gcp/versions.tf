@@ -10,6 +10,10 @@ terraform {
       source  = "hashicorp/archive"
       version = "= 2.7.1"
     }
+    local = {
+      source  = "hashicorp/local"
+      version = "= 2.5.3"
+    }
   }
 }
 

@@ -38,6 +38,12 @@ module "aws" {
   anti_entropy_period_minutes = var.anti_entropy_period_minutes
   anti_entropy_repairs        = var.anti_entropy_repairs
 
+  # The extension beside the stock package: on AWS a layer (its jars under java/lib/).
+  extension_layer_zip = var.extension_layer_zip
+  schemas             = var.schemas
+  subscribers         = var.subscribers.aws
+  subscriber_secrets  = try(var.subscriber_secrets.aws, null)
+
   peers = {
     (local.replica.azure) = module.azure.ingress_url
     (local.replica.gcp)   = module.gcp.ingress_url
@@ -55,6 +61,12 @@ module "azure" {
 
   anti_entropy_period_minutes = var.anti_entropy_period_minutes
   anti_entropy_repairs        = var.anti_entropy_repairs
+
+  # The extension beside the stock package: its jars in lib/ of the deployed package.
+  extension_jars     = var.extension_jars
+  schemas            = var.schemas
+  subscribers        = var.subscribers.azure
+  subscriber_secrets = try(var.subscriber_secrets.azure, null)
 
   peers = {
     (local.replica.aws) = module.aws.ingress_url
@@ -75,6 +87,12 @@ module "gcp" {
 
   anti_entropy_period_minutes = var.anti_entropy_period_minutes
   anti_entropy_repairs        = var.anti_entropy_repairs
+
+  # The extension beside the stock package: its jars in lib/ of the deployed package.
+  extension_jars     = var.extension_jars
+  schemas            = var.schemas
+  subscribers        = var.subscribers.gcp
+  subscriber_secrets = try(var.subscriber_secrets.gcp, null)
 
   peers = {
     (local.replica.aws)   = module.aws.ingress_url

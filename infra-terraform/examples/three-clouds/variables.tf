@@ -95,3 +95,67 @@ variable "anti_entropy_repairs" {
     error_message = "anti_entropy_repairs must be a whole number from 1 to 10000."
   }
 }
+
+variable "extension_layer_zip" {
+  type        = string
+  description = "Zip of the handler developers' extension jars under java/lib/, published as a layer of the four AWS functions (the aws module's extension_layer_zip). null (default): none."
+  default     = null
+
+  validation {
+    condition     = var.extension_layer_zip == null ? true : endswith(var.extension_layer_zip, ".zip")
+    error_message = "extension_layer_zip must be the path of a .zip file, or null."
+  }
+}
+
+variable "extension_jars" {
+  type        = list(string)
+  description = "The handler developers' extension jars, deployed in lib/ of the Azure and Google Cloud packages (those modules' extension_jars). [] (default): none."
+  default     = []
+
+  validation {
+    condition     = alltrue([for p in var.extension_jars : endswith(p, ".jar")])
+    error_message = "Every entry of extension_jars must be the path of a .jar file."
+  }
+}
+
+variable "schemas" {
+  type        = string
+  description = "The JSON schema document (SYNCLINE_SCHEMAS) of all three replicas: the document itself, or classpath:/<path>.json in an extension jar. \"\" (default): none."
+  default     = ""
+
+  validation {
+    condition     = var.schemas == "" || can(jsondecode(var.schemas)) || can(regex("^classpath:/\\S+\\.json$", var.schemas))
+    error_message = "schemas must be \"\", a JSON document, or classpath:/<path>.json."
+  }
+}
+
+variable "subscribers" {
+  type = object({
+    aws   = optional(map(string), {})
+    azure = optional(map(string), {})
+    gcp   = optional(map(string), {})
+  })
+  description = "Each replica's change feed (the modules' subscribers): subscriber name => https URL, by cloud. {} (default): none."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for cloud, feed in var.subscribers : alltrue([for url in values(feed) : startswith(url, "https://")])])
+    error_message = "Every subscriber URL must start with https://."
+  }
+}
+
+variable "subscriber_secrets" {
+  type = object({
+    aws   = optional(map(string), {})
+    azure = optional(map(string), {})
+    gcp   = optional(map(string), {})
+  })
+  description = "By cloud, the secret (whsec_...) each replica signs each of its subscribers' feed with; kept in that replica's signing secret. null (default): none. Sensitive; pass with TF_VAR_subscriber_secrets."
+  sensitive   = true
+  default     = null
+
+  validation {
+    condition     = var.subscriber_secrets == null ? true : alltrue([for cloud, secrets in var.subscriber_secrets : alltrue([for s in values(secrets) : can(regex("^whsec_[A-Za-z0-9+/=]{16,}$", s))])])
+    error_message = "Every subscriber secret must look like whsec_ followed by at least 16 base64 characters."
+  }
+}

@@ -8,6 +8,7 @@ terraform {
     google  = { source = "hashicorp/google", version = "= 6.40.0" }
     random  = { source = "hashicorp/random", version = "= 3.7.2" }
     archive = { source = "hashicorp/archive", version = "= 2.7.1" }
+    local   = { source = "hashicorp/local", version = "= 2.5.3" }
   }
 }
 

@@ -17,7 +17,9 @@ public enum Check {
   /** Variables have a type, a description and a validation, and are used; outputs are described. */
   INTERFACE("interface"),
   /** IAM grants name their actions and resources (no wildcards, no managed policies). */
-  IAM("iam");
+  IAM("iam"),
+  /** The extension inputs reach every function: its jars beside the package, its settings in the environment. */
+  EXTENSIONS("extensions");
 
   final String label;
 

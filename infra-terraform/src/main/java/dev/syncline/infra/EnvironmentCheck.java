@@ -11,7 +11,8 @@ import java.util.TreeSet;
  * {@link Check#ENVIRONMENT}: the {@code SYNCLINE_*} variables each function resource sets are
  * exactly those its package reads when deployed: every {@code SYNCLINE_*} name in a string
  * constant of the package's classes, less the names read only in local runs and tests
- * ({@link Cloud#localOnly}). Other names (platform settings) are not compared.
+ * ({@link Cloud#localOnly}), plus the names the modules set before the package reads them
+ * ({@link Cloud#aheadOfCode}). Other names (platform settings) are not compared.
  */
 final class EnvironmentCheck implements Validator.ModuleCheck {
 
@@ -60,17 +61,30 @@ final class EnvironmentCheck implements Validator.ModuleCheck {
     Set<String> read = packages.environmentNames(cloud);
     Set<String> expected = new TreeSet<>(read);
     expected.removeAll(cloud.localOnly.keySet());
+    expected.addAll(cloud.aheadOfCode.keySet());
     for (String name : expected) {
-      if (!set.contains(name)) {
+      if (set.contains(name)) {
+        continue;
+      }
+      if (read.contains(name)) {
         findings.add(new Finding(Check.ENVIRONMENT, m.where(f), "the " + cloud + " functions read " + name + " but it is not set"));
+      } else {
+        findings.add(new Finding(Check.ENVIRONMENT, m.where(f),
+            name + " is not set; every " + cloud + " function needs it (" + cloud.aheadOfCode.get(name) + ")"));
       }
     }
     for (String name : set) {
       if (cloud.localOnly.containsKey(name)) {
         findings.add(new Finding(Check.ENVIRONMENT, m.where(f),
             name + " is for local runs only (" + cloud.localOnly.get(name) + "); do not set it in a deployment"));
-      } else if (!read.contains(name)) {
+      } else if (!read.contains(name) && !cloud.aheadOfCode.containsKey(name)) {
         findings.add(new Finding(Check.ENVIRONMENT, m.where(f), "the " + cloud + " functions never read " + name));
+      }
+    }
+    for (String name : cloud.aheadOfCode.keySet()) {
+      if (read.contains(name)) {
+        findings.add(new Finding(Check.ENVIRONMENT, m.where(f),
+            "the check lists " + name + " as set ahead of the code for " + cloud + ", but the package reads it now: remove it from FunctionPackages.Cloud"));
       }
     }
     for (String name : cloud.localOnly.keySet()) {

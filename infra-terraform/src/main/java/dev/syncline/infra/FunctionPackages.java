@@ -28,24 +28,44 @@ import java.util.zip.ZipFile;
  */
 public final class FunctionPackages {
 
-  /** The three clouds, with the {@code SYNCLINE_*} names their functions read only off-cloud. */
+  /**
+   * The three clouds, with the {@code SYNCLINE_*} names their functions read only off-cloud, and
+   * the names Terraform sets before the functions read them.
+   */
   public enum Cloud {
     AWS(Map.of(
         "SYNCLINE_SECRETS", "plain-text secrets for local runs; in AWS the functions read SYNCLINE_SECRETS_ARN",
         "SYNCLINE_DYNAMODB_ENDPOINT", "an emulator endpoint",
-        "SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "plain http to loopback peers, for tests")),
+        "SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "plain http to loopback peers, for tests"),
+        extensionSettings()),
     AZURE(Map.of(
         "SYNCLINE_STORAGE_CONNECTION", "a connection string with an account key (Azurite); in Azure the functions use SYNCLINE_TABLES_ENDPOINT with a managed identity",
-        "SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "plain http to loopback peers, for tests")),
+        "SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "plain http to loopback peers, for tests"),
+        extensionSettings()),
     GCP(Map.of(
         "SYNCLINE_BIGTABLE_EMULATOR_PORT", "an emulator port",
-        "SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "plain http to loopback peers, for tests"));
+        "SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "plain http to loopback peers, for tests"),
+        extensionSettings());
 
     /** Names read only in local runs and tests, and why; Terraform must not set them. */
     public final Map<String, String> localOnly;
 
-    Cloud(Map<String, String> localOnly) {
+    /**
+     * Names the modules set before the package reads them, and why: every function must set them,
+     * like the names the package reads. Once the package reads one, the check asks for its removal
+     * from this list.
+     */
+    public final Map<String, String> aheadOfCode;
+
+    Cloud(Map<String, String> localOnly, Map<String, String> aheadOfCode) {
       this.localOnly = localOnly;
+      this.aheadOfCode = aheadOfCode;
+    }
+
+    private static Map<String, String> extensionSettings() {
+      return Map.of(
+          "SYNCLINE_SCHEMAS", "the JSON schema document DevOps set from Terraform (issue 14), \"\" for none",
+          "SYNCLINE_SUBSCRIBERS", "the change feed's name=url pairs (issue 14), \"\" for none");
     }
   }
 

@@ -211,6 +211,30 @@ public final class TfModule {
     }
   }
 
+  /**
+   * Everything {@code node} reads, followed through locals, resources and data sources (their
+   * whole bodies, {@code depends_on} included): the addresses of the variables, locals, resources
+   * and data sources it reaches. Module outputs are not followed.
+   */
+  public Set<String> reach(JsonNode node) {
+    Set<String> found = new LinkedHashSet<>();
+    reach(node, found);
+    return found;
+  }
+
+  private void reach(JsonNode node, Set<String> found) {
+    for (String ref : refsIn(node)) {
+      String a = address(ref);
+      if (!found.add(a)) {
+        continue;
+      }
+      Block b = a.startsWith("local.") ? locals.get(a) : resources.get(a);
+      if (b != null) {
+        reach(b.body(), found);
+      }
+    }
+  }
+
   /** A map written in place, or named by a lone {@code ${local.x}}; null when neither. */
   public JsonNode mapValue(JsonNode node) {
     if (node == null || node.isMissingNode()) {

@@ -28,7 +28,8 @@ public final class Validator {
         new SecretCheck(),
         new PinCheck(),
         new InterfaceCheck(),
-        new IamCheck());
+        new IamCheck(),
+        new ExtensionCheck());
   }
 
   /** Every finding, module by module; none means the tree passes. */

@@ -35,7 +35,9 @@ class ChecksTest {
             "the AWS functions read SYNCLINE_PEERS but it is not set",
             "the AWS functions never read SYNCLINE_REPLICA",
             "SYNCLINE_DYNAMODB_ENDPOINT is for local runs only",
-            "the GCP functions never read SYNCLINE_DYNAMODB_ENDPOINT")),
+            "the GCP functions never read SYNCLINE_DYNAMODB_ENDPOINT",
+            "aws_lambda_function.intent (main.tf): SYNCLINE_SUBSCRIBERS is not set; every AWS function needs it",
+            "google_cloudfunctions2_function.intent (main.tf): SYNCLINE_SCHEMAS is not set; every GCP function needs it")),
         Arguments.of("triggers", Check.TRIGGERS, List.of(
             "aws_cloudwatch_event_target.intent (main.tf): no dead-letter destination",
             "no alarm watches its dead-letter destination [google_pubsub_topic.dead_letters]",
@@ -60,7 +62,17 @@ class ChecksTest {
             "an AWS managed policy grants wildcards", "not a resource group or subscription",
             "roles/bigtable.user granted project-wide",
             "google_project_iam_member.runtime (main.tf): roles/storage.objectAdmin granted project-wide",
-            "a wildcard in the resource arn:aws:dynamodb:*:*:table/${statement.value}")));
+            "a wildcard in the resource arn:aws:dynamodb:*:*:table/${statement.value}")),
+        Arguments.of("extensions", Check.EXTENSIONS, List.of(
+            "aws_lambda_function.drain (main.tf): no layers",
+            "aws_lambda_function.intent (main.tf): its code (filename, layers) does not read var.extension_layer_zip",
+            "aws_lambda_function.intent (main.tf): aws_lambda_layer_version.extension is built from [var.extension_layer_zip] but is not part of its code",
+            "azurerm_linux_function_app.this (main.tf): local_file.package is built from [var.extension_jars] but is not part of its code (zip_deploy_file)",
+            "google_cloudfunctions2_function.intent (main.tf): the extension jars do not go to lib/",
+            "google_cloudfunctions2_function.intent (main.tf): SYNCLINE_SCHEMAS is not set",
+            "azurerm_linux_function_app.this (main.tf): SYNCLINE_SUBSCRIBERS does not read var.subscribers",
+            "no-inputs: no extension input",
+            "no-inputs: no variable schemas to set SYNCLINE_SCHEMAS from")));
   }
 
   @ParameterizedTest(name = "{0}")
