@@ -4,14 +4,16 @@
 # as is, so nothing is compiled in Cloud Build and the deployed bytes are the tested ones.
 #
 # Extension jars go to lib/ beside the stock libraries, never to the top of the source: a second
-# jar there makes the buildpack refuse the source. Without extension jars the built folder is
+# jar there makes the buildpack refuse the source. The runtime puts on the class path only the jars
+# that syncline-gcp.jar's manifest Class-Path names, so they are copied under the four names it
+# reserves for them: lib/syncline-extension-1.jar to -4.jar, in the order given. Without extension jars the built folder is
 # zipped as it is. With some, a copy of it with the jars added (local_file.functions) is zipped
 # instead: archive_file takes one folder, and its inline sources hold text, not jars. The copy's
 # folder is named after a hash of everything in it, so a changed file replaces every copy (and
 # removes the old folder); a copy missing on this machine (a fresh CI checkout) is planned again,
 # and the zip is then built at apply, after it.
 locals {
-  extension_jars = { for p in var.extension_jars : "lib/${basename(p)}" => p }
+  extension_jars = { for i, p in var.extension_jars : "lib/syncline-extension-${i + 1}.jar" => p }
   package_files  = sort(fileset(local.function_package_dir, "**"))
   package_hash = sha1(join("\n", concat(
     [for f in local.package_files : "${f} ${filesha1("${local.function_package_dir}/${f}")}"],

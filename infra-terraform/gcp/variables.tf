@@ -175,7 +175,7 @@ variable "function_package_dir" {
 variable "extension_jars" {
   type        = list(string)
   default     = []
-  description = "Paths of the handler developers' Syncline extension jars, deployed in lib/ of the functions' source beside the stock libraries. Cloud Functions runs syncline-gcp.jar, whose manifest Class-Path decides which jars of lib/ are on the class path: see README.md. [] (default): the stock package as built."
+  description = "Paths of the handler developers' Syncline extension jars (at most 4: the extension and what it needs), deployed in lib/ of the functions' source as lib/syncline-extension-1.jar to -4.jar, the names syncline-gcp.jar's manifest Class-Path reserves for them: see README.md. [] (default): the stock package as built."
 
   validation {
     condition     = alltrue([for p in var.extension_jars : endswith(p, ".jar")])
@@ -183,9 +183,9 @@ variable "extension_jars" {
   }
 
   validation {
-    # Each lands as lib/<file name>, so two with one name would overwrite each other.
-    condition     = length(distinct([for p in var.extension_jars : basename(p)])) == length(var.extension_jars)
-    error_message = "The jars of extension_jars must have different file names: each is copied to lib/<file name>."
+    # The runtime loads only the jars the manifest's Class-Path names, and it names four.
+    condition     = length(var.extension_jars) <= 4
+    error_message = "extension_jars takes at most 4 jars (lib/syncline-extension-1.jar to -4.jar are on the class path); shade more into one."
   }
 }
 

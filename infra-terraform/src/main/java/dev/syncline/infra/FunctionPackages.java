@@ -37,15 +37,15 @@ public final class FunctionPackages {
         "SYNCLINE_SECRETS", "plain-text secrets for local runs; in AWS the functions read SYNCLINE_SECRETS_ARN",
         "SYNCLINE_DYNAMODB_ENDPOINT", "an emulator endpoint",
         "SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "plain http to loopback peers, for tests"),
-        extensionSettings()),
+        Map.of()),
     AZURE(Map.of(
         "SYNCLINE_STORAGE_CONNECTION", "a connection string with an account key (Azurite); in Azure the functions use SYNCLINE_TABLES_ENDPOINT with a managed identity",
         "SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "plain http to loopback peers, for tests"),
-        extensionSettings()),
+        Map.of()),
     GCP(Map.of(
         "SYNCLINE_BIGTABLE_EMULATOR_PORT", "an emulator port",
         "SYNCLINE_ALLOW_PLAIN_HTTP_LOOPBACK", "plain http to loopback peers, for tests"),
-        extensionSettings());
+        Map.of());
 
     /** Names read only in local runs and tests, and why; Terraform must not set them. */
     public final Map<String, String> localOnly;
@@ -62,11 +62,6 @@ public final class FunctionPackages {
       this.aheadOfCode = aheadOfCode;
     }
 
-    private static Map<String, String> extensionSettings() {
-      return Map.of(
-          "SYNCLINE_SCHEMAS", "the JSON schema document DevOps set from Terraform (issue 14), \"\" for none",
-          "SYNCLINE_SUBSCRIBERS", "the change feed's name=url pairs (issue 14), \"\" for none");
-    }
   }
 
   private static final Pattern ENV_NAME = Pattern.compile("SYNCLINE_[A-Z0-9_]*[A-Z0-9]");

@@ -68,7 +68,7 @@ class MutatedModulesTest {
             Check.EXTENSIONS, "var.extension_layer_zip (variables.tf): no function's code reads it (nor aws_lambda_layer_version.extension"),
         Arguments.of("azure/function_app.tf", "  depends_on = [local_file.function_package]\n", "",
             Check.EXTENSIONS, "local_file.function_package is built from [var.extension_jars] but is not part of its code (zip_deploy_file)"),
-        Arguments.of("gcp/package.tf", "\"lib/${basename(p)}\" => p", "basename(p) => p",
+        Arguments.of("gcp/package.tf", "\"lib/syncline-extension-${i + 1}.jar\" => p", "\"syncline-extension-${i + 1}.jar\" => p",
             Check.EXTENSIONS, "google_cloudfunctions2_function.ingress (functions.tf): the extension jars do not go to lib/"),
         Arguments.of("azure/function_app.tf", "    SYNCLINE_SCHEMAS              = var.schemas\n", "",
             Check.ENVIRONMENT, "azurerm_linux_function_app.this (function_app.tf): SYNCLINE_SCHEMAS is not set"),
