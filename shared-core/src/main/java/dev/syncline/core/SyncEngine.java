@@ -15,7 +15,6 @@ import dev.syncline.core.event.ChangeEvents.RemoteChange;
 import dev.syncline.core.event.DeltaCodec;
 import dev.syncline.core.event.WriteIntent;
 import dev.syncline.core.port.AppliedIntents;
-import dev.syncline.core.port.Claim;
 import dev.syncline.core.port.ConflictSink;
 import dev.syncline.core.port.DedupeStore;
 import dev.syncline.core.port.Metrics;
@@ -60,7 +59,7 @@ public final class SyncEngine {
 
   private final ReplicaConfig config;
   private final RecordStore records;
-  private final DedupeStore dedupe;
+  private final Dedupe dedupe;
   private final HybridLogicalClock hlc;
   private final Metrics metrics;
   private final ConflictSink conflicts;
@@ -76,7 +75,7 @@ public final class SyncEngine {
       ConflictHandler conflictHandler) {
     this.config = config;
     this.records = records;
-    this.dedupe = dedupe;
+    this.dedupe = new Dedupe(dedupe);
     this.hlc = hlc;
     this.metrics = metrics;
     this.conflicts = conflicts;
