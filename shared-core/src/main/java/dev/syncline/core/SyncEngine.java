@@ -87,6 +87,17 @@ public final class SyncEngine {
   }
 
   /**
+   * Deletes up to {@code limit} dedupe entries past their TTL from a dedupe store without TTL of
+   * its own ({@link DedupeStore#sweepExpired}); with one, it deletes nothing.
+   *
+   * @return how many were deleted
+   * @throws SynclineException UNAVAILABLE if the store cannot be reached
+   */
+  public int sweepExpiredDedupe(int limit) {
+    return dedupe.sweep(hlc.wallClock().millis(), limit);
+  }
+
+  /**
    * Applies a write intent exactly once.
    *
    * @return {@code Applied}, {@code Duplicate}, {@code Rejected} (schema violation: dead-letter
