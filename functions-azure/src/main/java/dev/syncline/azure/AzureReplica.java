@@ -25,16 +25,14 @@ public final class AzureReplica {
   final IngressHandler ingress;
   final OutboxDrain drain;
   final AntiEntropy antiEntropy;
-  final TableStorageDedupeStore dedupe;
   final Clock clock;
 
   private AzureReplica(IntentDelivery intents, IngressHandler ingress, OutboxDrain drain, AntiEntropy antiEntropy,
-      TableStorageDedupeStore dedupe, Clock clock) {
+      Clock clock) {
     this.intents = intents;
     this.ingress = ingress;
     this.drain = drain;
     this.antiEntropy = antiEntropy;
-    this.dedupe = dedupe;
     this.clock = clock;
   }
 
@@ -70,15 +68,14 @@ public final class AzureReplica {
    */
   public static AzureReplica create(
       AzureConfig config, Clock clock, TableServiceClient tables, Consumer<String> metricLines) {
-    TableStorageDedupeStore dedupe = new TableStorageDedupeStore(tables.getTableClient(config.dedupeTable()));
     Replica replica = Replica.builder(config.common())
         .stores(
             new TableStorageRecordStore(tables.getTableClient(config.recordsTable())),
-            dedupe,
+            new TableStorageDedupeStore(tables.getTableClient(config.dedupeTable())),
             new TableStorageDeadLetterSink(tables.getTableClient(config.deadLettersTable()), clock))
         .clock(clock)
         .metrics(new LogLineMetrics(config.common().replicaId(), new AppInsightsTraceFormat(), metricLines, clock))
         .build();
-    return new AzureReplica(replica.intents, replica.ingress, replica.drain, replica.antiEntropy, dedupe, clock);
+    return new AzureReplica(replica.intents, replica.ingress, replica.drain, replica.antiEntropy, clock);
   }
 }

@@ -29,7 +29,7 @@ public final class OutboxDrainFunction {
   public void run(@TimerTrigger(name = "timer", schedule = "0 */1 * * * *") String timer, ExecutionContext context) {
     AzureReplica r = replica != null ? replica : AzureReplica.shared();
     OutboxDrain.Report report = r.drain.drainPending(BATCH);
-    int expired = r.dedupe.deleteExpired(r.clock.millis(), BATCH);
+    int expired = r.intents.sweepExpired(BATCH);
     String summary = String.format(
         "{\"delivered\":%d,\"retrying\":%d,\"deadLettered\":%d,\"pending\":%d,\"outboxAgeMillis\":%d,\"expiredDedupeRows\":%d}",
         report.delivered(), report.retrying(), report.deadLettered(), report.pending(), report.outboxAgeMillis(), expired);

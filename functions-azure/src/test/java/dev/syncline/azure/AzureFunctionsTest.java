@@ -27,6 +27,7 @@ import dev.syncline.core.http.WebhookSignature;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,13 +54,14 @@ class AzureFunctionsTest {
   private final TableServiceClient service = Azurite.get().service;
   private final List<String> metricLines = new CopyOnWriteArrayList<>();
   private String deadLetters;
+  private String dedupe;
   private AzureReplica replica;
 
   @BeforeEach
   void replicaOnFreshTables() {
     String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     String records = "records" + suffix;
-    String dedupe = "dedupe" + suffix;
+    dedupe = "dedupe" + suffix;
     deadLetters = "dead" + suffix;
     service.createTable(records);
     service.createTable(dedupe);
@@ -150,6 +152,25 @@ class AzureFunctionsTest {
     new OutboxDrainFunction(replica).run("{}", null);
 
     assertThat(replica.drain.drainPending(10).pending()).isEqualTo(1);
+  }
+
+  @Test
+  void drain_sweepsDedupeEntries_onlyOnceTheyAreExpired() throws Exception {
+    // GIVEN an applied intent, whose dedupe entry lives for the 7-day TTL (Table Storage has no TTL)
+    new EventGridIntentFunction(replica).run(sampleEvent(), null);
+    long ttl = Duration.ofDays(7).toMillis();
+
+    // WHEN the drain runs just before the entry expires, and when it expires
+    time.addAndGet(ttl - 1);
+    new OutboxDrainFunction(replica).run("{}", null);
+    long before = service.getTableClient(dedupe).listEntities().stream().count();
+    time.addAndGet(1);
+    new OutboxDrainFunction(replica).run("{}", null);
+    long after = service.getTableClient(dedupe).listEntities().stream().count();
+
+    // THEN only the second run deletes it
+    assertThat(before).isEqualTo(1);
+    assertThat(after).isZero();
   }
 
   @Test

@@ -112,6 +112,18 @@ public final class IntentDelivery {
     return Result.APPLIED;
   }
 
+  /**
+   * Forgets up to {@code limit} intents whose dedupe entries are past the TTL, in a dedupe store
+   * that has no TTL of its own (Table Storage); elsewhere it deletes nothing. The scheduled drain
+   * calls it.
+   *
+   * @return how many entries were deleted
+   * @throws SynclineException UNAVAILABLE if the store cannot be reached
+   */
+  public int sweepExpired(int limit) {
+    return engine.sweepExpiredDedupe(limit);
+  }
+
   private void forwardNow(WriteIntent intent) {
     try {
       drain.drain(intent.key());

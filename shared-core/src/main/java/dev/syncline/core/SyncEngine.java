@@ -17,7 +17,6 @@ import dev.syncline.core.extension.ChangeListener;
 import dev.syncline.core.extension.RecordChange;
 import dev.syncline.core.event.WriteIntent;
 import dev.syncline.core.port.AppliedIntents;
-import dev.syncline.core.port.Claim;
 import dev.syncline.core.port.ConflictSink;
 import dev.syncline.core.port.DedupeStore;
 import dev.syncline.core.port.Metrics;
@@ -63,7 +62,7 @@ public final class SyncEngine {
 
   private final ReplicaConfig config;
   private final RecordStore records;
-  private final DedupeStore dedupe;
+  private final Dedupe dedupe;
   private final HybridLogicalClock hlc;
   private final Metrics metrics;
   private final ConflictSink conflicts;
@@ -87,7 +86,7 @@ public final class SyncEngine {
   private SyncEngine(Builder b) {
     this.config = b.config;
     this.records = b.records;
-    this.dedupe = b.dedupe;
+    this.dedupe = new Dedupe(b.dedupe);
     this.hlc = b.hlc;
     this.metrics = b.metrics;
     this.conflicts = b.conflicts;
@@ -151,6 +150,17 @@ public final class SyncEngine {
 
   public ReplicaConfig config() {
     return config;
+  }
+
+  /**
+   * Deletes up to {@code limit} dedupe entries past their TTL from a dedupe store without TTL of
+   * its own ({@link DedupeStore#sweepExpired}); with one, it deletes nothing.
+   *
+   * @return how many were deleted
+   * @throws SynclineException UNAVAILABLE if the store cannot be reached
+   */
+  public int sweepExpiredDedupe(int limit) {
+    return dedupe.sweep(hlc.wallClock().millis(), limit);
   }
 
   /**

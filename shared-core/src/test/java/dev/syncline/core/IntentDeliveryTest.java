@@ -96,7 +96,7 @@ class IntentDeliveryTest {
   void deliver_throwsATransientError_whileAConcurrentDuplicateHoldsTheLease() {
     byte[] event = Samples.intentJson("/apps/t", "i-1", "user/1", "[{\"op\":\"incr\",\"field\":\"n\",\"by\":1}]");
     String key = dev.syncline.core.event.IntentParser.parseStructured(event).dedupeKey();
-    aws.dedupe.claim(key, "someone-else", time.get(), time.get() + 60_000, time.get() + 86_400_000);
+    new Dedupe(aws.dedupe).claim(key, "someone-else", time.get(), time.get() + 60_000, time.get() + 86_400_000);
 
     assertThatThrownBy(() -> delivery.deliverStructured(event))
         .isInstanceOfSatisfying(SynclineException.class, e -> assertThat(e.isTransient()).isTrue());

@@ -2,18 +2,17 @@ package dev.syncline.aws.dynamodb;
 
 import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primaryPartitionKey;
 
+import dev.syncline.core.port.DedupeEntry;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
 
 /**
- * One intent's dedupe entry. {@code expiresAt} is in epoch seconds as well, in {@code ttl}, the
- * attribute DynamoDB TTL deletes by; reads check {@code expiresAt} themselves since TTL deletes
- * late (and dynalite not at all).
+ * One intent's {@link DedupeEntry} as an item: {@code pk}, {@code status}, {@code token} (absent
+ * once completed), {@code leaseUntil}, {@code expiresAt}, and {@code expiresAt} in epoch seconds
+ * as well, in {@code ttl}, the attribute DynamoDB TTL deletes by; the core judges {@code expiresAt}
+ * itself, since TTL deletes late (and dynalite not at all).
  */
 final class DedupeItem {
-
-  static final String IN_PROGRESS = "IN_PROGRESS";
-  static final String COMPLETED = "COMPLETED";
 
   static final TableSchema<DedupeItem> SCHEMA =
       StaticTableSchema.builder(DedupeItem.class)
@@ -33,15 +32,19 @@ final class DedupeItem {
   private Long expiresAt;
   private Long ttl;
 
-  static DedupeItem of(String key, String status, String token, long leaseUntil, long expiresAt) {
+  static DedupeItem of(DedupeEntry entry) {
     DedupeItem item = new DedupeItem();
-    item.pk = key;
-    item.status = status;
-    item.token = token;
-    item.leaseUntil = leaseUntil;
-    item.expiresAt = expiresAt;
-    item.ttl = expiresAt / 1000 + 1;
+    item.pk = entry.key();
+    item.status = entry.status().name();
+    item.token = entry.token();
+    item.leaseUntil = entry.leaseUntilMillis();
+    item.expiresAt = entry.expiresAtMillis();
+    item.ttl = entry.expiresAtMillis() / 1000 + 1;
     return item;
+  }
+
+  DedupeEntry entry() {
+    return new DedupeEntry(pk, DedupeEntry.Status.valueOf(status), token, leaseUntil, expiresAt, null);
   }
 
   String pk() {

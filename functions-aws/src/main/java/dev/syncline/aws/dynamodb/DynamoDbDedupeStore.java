@@ -1,9 +1,11 @@
 package dev.syncline.aws.dynamodb;
 
 import dev.syncline.core.SynclineException;
-import dev.syncline.core.port.Claim;
+import dev.syncline.core.port.DedupeEntry;
 import dev.syncline.core.port.DedupeStore;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
@@ -17,14 +19,14 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
- * {@link DedupeStore} on DynamoDB: a claim is one conditional {@code PutItem} that succeeds when
- * the key is new, expired, or held by a lapsed lease (the AWS Powertools idempotency pattern).
- * Expiry is checked on read; DynamoDB TTL on {@code ttl} deletes old items in AWS.
+ * {@link DedupeStore} on DynamoDB: one item per intent ({@link DedupeItem}), each write one
+ * conditional {@code PutItem} or {@code DeleteItem}. The item keeps no version: "unchanged" is a
+ * condition on every field the core wrote (a completed entry has no token). DynamoDB TTL on
+ * {@code ttl} deletes old items in AWS, so there is nothing to sweep.
  */
 public final class DynamoDbDedupeStore implements DedupeStore {
 
-  private static final String CLAIMABLE =
-      "attribute_not_exists(pk) OR expiresAt <= :now OR (#status = :inProgress AND leaseUntil <= :now)";
+  private static final Expression ABSENT = Expression.builder().expression("attribute_not_exists(pk)").build();
 
   private final DynamoDbTable<DedupeItem> table;
 
@@ -33,80 +35,62 @@ public final class DynamoDbDedupeStore implements DedupeStore {
   }
 
   @Override
-  public Claim claim(String key, String token, long now, long leaseUntil, long expiresAt) {
-    // A lost race is answered from what is stored; if that has lapsed in the meantime, try again.
-    for (int attempt = 0; attempt < 3; attempt++) {
-      Expression condition =
-          Expression.builder()
-              .expression(CLAIMABLE)
-              .expressionNames(Map.of("#status", "status"))
-              .expressionValues(Map.of(
-                  ":now", AttributeValue.fromN(Long.toString(now)),
-                  ":inProgress", AttributeValue.fromS(DedupeItem.IN_PROGRESS)))
-              .build();
-      try {
-        table.putItem(PutItemEnhancedRequest.builder(DedupeItem.class)
-            .item(DedupeItem.of(key, DedupeItem.IN_PROGRESS, token, leaseUntil, expiresAt))
-            .conditionExpression(condition)
-            .build());
-        return new Claim.Acquired();
-      } catch (ConditionalCheckFailedException e) {
-        DedupeItem found = read(key);
-        if (found != null && found.expiresAt() > now) {
-          if (DedupeItem.COMPLETED.equals(found.status())) {
-            return new Claim.AlreadyCompleted();
-          }
-          if (found.leaseUntil() > now) {
-            return new Claim.InProgress(found.leaseUntil());
-          }
-        }
-      } catch (SdkException e) {
-        throw SynclineException.unavailable("DynamoDB dedupe claim failed", e);
-      }
-    }
-    throw SynclineException.concurrentModification("dedupe entry kept changing during the claim");
-  }
-
-  @Override
-  public void complete(String key, long expiresAt) {
+  public Optional<DedupeEntry> read(String key) {
     try {
-      table.putItem(DedupeItem.of(key, DedupeItem.COMPLETED, null, 0, expiresAt));
-    } catch (SdkException e) {
-      throw SynclineException.unavailable("DynamoDB dedupe completion failed", e);
-    }
-  }
-
-  @Override
-  public void release(String key, String token) {
-    Expression mine =
-        Expression.builder()
-            .expression("#status = :inProgress AND #token = :token")
-            .expressionNames(Map.of("#status", "status", "#token", "token"))
-            .expressionValues(Map.of(
-                ":inProgress", AttributeValue.fromS(DedupeItem.IN_PROGRESS),
-                ":token", AttributeValue.fromS(token)))
-            .build();
-    try {
-      table.deleteItem(DeleteItemEnhancedRequest.builder().key(key(key)).conditionExpression(mine).build());
-    } catch (ConditionalCheckFailedException e) {
-      // Not ours (any more): nothing to release.
-    } catch (SdkException e) {
-      throw SynclineException.unavailable("DynamoDB dedupe release failed", e);
-    }
-  }
-
-  @Override
-  public boolean isCompleted(String key, long nowMillis) {
-    DedupeItem found = read(key);
-    return found != null && DedupeItem.COMPLETED.equals(found.status()) && found.expiresAt() > nowMillis;
-  }
-
-  private DedupeItem read(String key) {
-    try {
-      return table.getItem(GetItemEnhancedRequest.builder().key(key(key)).consistentRead(true).build());
+      return Optional.ofNullable(table.getItem(GetItemEnhancedRequest.builder().key(key(key)).consistentRead(true).build()))
+          .map(DedupeItem::entry);
     } catch (SdkException e) {
       throw SynclineException.unavailable("DynamoDB dedupe read failed", e);
     }
+  }
+
+  @Override
+  public boolean insertIfAbsent(DedupeEntry entry) {
+    return put(entry, ABSENT);
+  }
+
+  @Override
+  public boolean replaceIfUnchanged(DedupeEntry expected, DedupeEntry next) {
+    return put(next, unchanged(expected));
+  }
+
+  @Override
+  public boolean deleteIfUnchanged(DedupeEntry expected) {
+    try {
+      table.deleteItem(DeleteItemEnhancedRequest.builder().key(key(expected.key())).conditionExpression(unchanged(expected)).build());
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    } catch (SdkException e) {
+      throw SynclineException.unavailable("DynamoDB dedupe delete failed", e);
+    }
+  }
+
+  private boolean put(DedupeEntry entry, Expression condition) {
+    try {
+      table.putItem(PutItemEnhancedRequest.builder(DedupeItem.class).item(DedupeItem.of(entry)).conditionExpression(condition).build());
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    } catch (SdkException e) {
+      throw SynclineException.unavailable("DynamoDB dedupe write failed", e);
+    }
+  }
+
+  /** The item still holds exactly what {@code expected} read. */
+  private static Expression unchanged(DedupeEntry expected) {
+    Map<String, String> names = new HashMap<>(Map.of("#status", "status"));
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(
+        ":status", AttributeValue.fromS(expected.status().name()),
+        ":leaseUntil", AttributeValue.fromN(Long.toString(expected.leaseUntilMillis())),
+        ":expiresAt", AttributeValue.fromN(Long.toString(expected.expiresAtMillis()))));
+    String condition = "#status = :status AND leaseUntil = :leaseUntil AND expiresAt = :expiresAt";
+    if (expected.token() != null) {
+      names.put("#token", "token");
+      values.put(":token", AttributeValue.fromS(expected.token()));
+      condition += " AND #token = :token";
+    }
+    return Expression.builder().expression(condition).expressionNames(names).expressionValues(values).build();
   }
 
   private static Key key(String key) {

@@ -7,22 +7,21 @@ import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableEntityUpdateMode;
 import com.azure.data.tables.models.TableServiceException;
 import dev.syncline.core.SynclineException;
-import dev.syncline.core.port.Claim;
+import dev.syncline.core.port.DedupeEntry;
 import dev.syncline.core.port.DedupeStore;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@link DedupeStore} on Azure Table Storage: one entity per intent (partition key = the dedupe
- * key, which is URL-safe base64; row key empty). A claim inserts the entity; if it exists and
- * has expired or its lease has lapsed, it is replaced with {@code If-Match} on the ETag read, so
- * two claimers never both win. Table Storage has no TTL: {@link #deleteExpired} removes old rows,
- * and the drain timer calls it.
+ * key, which is URL-safe base64; row key empty) with {@code status}, {@code token} (empty once
+ * completed), {@code leaseUntil} and {@code expiresAt}. An entry's version is its ETag: a replace
+ * or delete sends it as {@code If-Match}. Table Storage has no TTL, so {@link #sweepExpired} deletes
+ * expired entities, each conditional on the ETag it was listed with.
  */
 public final class TableStorageDedupeStore implements DedupeStore {
 
   private static final String ROW = "";
-  private static final String IN_PROGRESS = "IN_PROGRESS";
-  private static final String COMPLETED = "COMPLETED";
 
   private final TableClient table;
 
@@ -30,125 +29,103 @@ public final class TableStorageDedupeStore implements DedupeStore {
     this.table = table;
   }
 
-  private static TableEntity entity(String key, String status, String token, long leaseUntil, long expiresAt) {
-    return new TableEntity(key, ROW)
-        .addProperty("status", status)
-        .addProperty("token", token == null ? "" : token)
-        .addProperty("leaseUntil", leaseUntil)
-        .addProperty("expiresAt", expiresAt);
-  }
-
   @Override
-  public Claim claim(String key, String token, long now, long leaseUntil, long expiresAt) {
-    TableEntity mine = entity(key, IN_PROGRESS, token, leaseUntil, expiresAt);
-    for (int attempt = 0; attempt < 3; attempt++) {
-      try {
-        table.createEntity(mine);
-        return new Claim.Acquired();
-      } catch (TableServiceException e) {
-        if (status(e) != 409) {
-          throw SynclineException.unavailable("Table Storage dedupe claim failed", e);
-        }
-      }
-      TableEntity found = read(key);
-      if (found == null) {
-        continue; // deleted meanwhile: insert again
-      }
-      long foundExpires = longOf(found, "expiresAt");
-      if (foundExpires > now) {
-        if (COMPLETED.equals(found.getProperty("status"))) {
-          return new Claim.AlreadyCompleted();
-        }
-        long foundLease = longOf(found, "leaseUntil");
-        if (foundLease > now) {
-          return new Claim.InProgress(foundLease);
-        }
-      }
-      try {
-        TableEntity takeover = entity(key, IN_PROGRESS, token, leaseUntil, expiresAt);
-        takeover.getProperties().put("odata.etag", found.getETag());
-        table.updateEntityWithResponse(takeover, TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
-        return new Claim.Acquired();
-      } catch (TableServiceException e) {
-        int status = status(e);
-        if (status != 412 && status != 404) {
-          throw SynclineException.unavailable("Table Storage dedupe claim failed", e);
-        }
-      }
-    }
-    throw SynclineException.concurrentModification("dedupe entry kept changing during the claim");
-  }
-
-  @Override
-  public void complete(String key, long expiresAt) {
+  public Optional<DedupeEntry> read(String key) {
     try {
-      table.upsertEntityWithResponse(entity(key, COMPLETED, null, 0, expiresAt), TableEntityUpdateMode.REPLACE, null, Context.NONE);
-    } catch (TableServiceException e) {
-      throw SynclineException.unavailable("Table Storage dedupe completion failed", e);
-    }
-  }
-
-  @Override
-  public void release(String key, String token) {
-    TableEntity found = read(key);
-    if (found == null || !IN_PROGRESS.equals(found.getProperty("status")) || !token.equals(found.getProperty("token"))) {
-      return;
-    }
-    try {
-      table.deleteEntityWithResponse(found, true, null, Context.NONE);
-    } catch (TableServiceException e) {
-      if (status(e) != 412 && status(e) != 404) {
-        throw SynclineException.unavailable("Table Storage dedupe release failed", e);
-      }
-    }
-  }
-
-  @Override
-  public boolean isCompleted(String key, long nowMillis) {
-    TableEntity found = read(key);
-    return found != null && COMPLETED.equals(found.getProperty("status")) && longOf(found, "expiresAt") > nowMillis;
-  }
-
-  /**
-   * Deletes up to {@code limit} entries that expired before {@code nowMillis}; Table Storage has
-   * no TTL of its own. @return how many were deleted
-   */
-  public int deleteExpired(long nowMillis, int limit) {
-    int deleted = 0;
-    try {
-      ListEntitiesOptions options = new ListEntitiesOptions().setFilter("expiresAt le " + nowMillis + "L");
-      for (TableEntity e : table.listEntities(options, null, Context.NONE)) {
-        if (deleted >= limit) {
-          break;
-        }
-        try {
-          table.deleteEntityWithResponse(e, true, null, Context.NONE);
-          deleted++;
-        } catch (TableServiceException raced) {
-          if (status(raced) != 412 && status(raced) != 404) {
-            throw raced;
-          }
-        }
-      }
-    } catch (TableServiceException e) {
-      throw SynclineException.unavailable("Table Storage dedupe cleanup failed", e);
-    }
-    return deleted;
-  }
-
-  private TableEntity read(String key) {
-    try {
-      return table.getEntityWithResponse(key, ROW, List.of(), null, Context.NONE).getValue();
+      return Optional.of(entry(table.getEntityWithResponse(key, ROW, List.of(), null, Context.NONE).getValue()));
     } catch (TableServiceException e) {
       if (status(e) == 404) {
-        return null;
+        return Optional.empty();
       }
       throw SynclineException.unavailable("Table Storage dedupe read failed", e);
     }
   }
 
-  private static long longOf(TableEntity e, String name) {
-    return ((Number) e.getProperty(name)).longValue();
+  @Override
+  public boolean insertIfAbsent(DedupeEntry entry) {
+    try {
+      table.createEntity(entity(entry, null));
+      return true;
+    } catch (TableServiceException e) {
+      return refused(e, 409, "insert");
+    }
+  }
+
+  @Override
+  public boolean replaceIfUnchanged(DedupeEntry expected, DedupeEntry next) {
+    try {
+      table.updateEntityWithResponse(entity(next, etag(expected)), TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
+      return true;
+    } catch (TableServiceException e) {
+      return refused(e, 412, "replace");
+    }
+  }
+
+  @Override
+  public boolean deleteIfUnchanged(DedupeEntry expected) {
+    try {
+      // The SDK answers a missing entity with 404 rather than throwing.
+      return table.deleteEntityWithResponse(entity(expected, etag(expected)), true, null, Context.NONE).getStatusCode() != 404;
+    } catch (TableServiceException e) {
+      return refused(e, 412, "delete");
+    }
+  }
+
+  @Override
+  public int sweepExpired(long nowMillis, int limit) {
+    int deleted = 0;
+    try {
+      ListEntitiesOptions expired = new ListEntitiesOptions().setFilter("expiresAt le " + nowMillis + "L");
+      for (TableEntity e : table.listEntities(expired, null, Context.NONE)) {
+        if (deleted >= limit) {
+          break;
+        }
+        if (deleteIfUnchanged(entry(e))) {
+          deleted++;
+        }
+      }
+    } catch (TableServiceException e) {
+      throw SynclineException.unavailable("Table Storage dedupe sweep failed", e);
+    }
+    return deleted;
+  }
+
+  private static TableEntity entity(DedupeEntry entry, String etag) {
+    TableEntity entity = new TableEntity(entry.key(), ROW)
+        .addProperty("status", entry.status().name())
+        .addProperty("token", entry.token() == null ? "" : entry.token())
+        .addProperty("leaseUntil", entry.leaseUntilMillis())
+        .addProperty("expiresAt", entry.expiresAtMillis());
+    if (etag != null) {
+      entity.getProperties().put("odata.etag", etag);
+    }
+    return entity;
+  }
+
+  /** The ETag {@code expected} was read with; without one the SDK would write unconditionally. */
+  private static String etag(DedupeEntry expected) {
+    if (expected.version() == null) {
+      throw new IllegalArgumentException("a conditional write needs the entry as read, with its ETag");
+    }
+    return expected.version();
+  }
+
+  private static DedupeEntry entry(TableEntity e) {
+    String token = (String) e.getProperty("token");
+    return new DedupeEntry(
+        e.getPartitionKey(), DedupeEntry.Status.valueOf((String) e.getProperty("status")),
+        token == null || token.isEmpty() ? null : token,
+        ((Number) e.getProperty("leaseUntil")).longValue(), ((Number) e.getProperty("expiresAt")).longValue(),
+        e.getETag());
+  }
+
+  /** False for the status that means the condition failed (or, for 412, that the entity is gone). */
+  private static boolean refused(TableServiceException e, int conditionFailed, String what) {
+    int status = status(e);
+    if (status == conditionFailed || (conditionFailed == 412 && status == 404)) {
+      return false;
+    }
+    throw SynclineException.unavailable("Table Storage dedupe " + what + " failed", e);
   }
 
   private static int status(TableServiceException e) {

@@ -11,29 +11,27 @@ import com.google.cloud.bigtable.data.v2.models.ConditionalRowMutation;
 import com.google.cloud.bigtable.data.v2.models.Filters;
 import com.google.cloud.bigtable.data.v2.models.Mutation;
 import com.google.cloud.bigtable.data.v2.models.Row;
-import com.google.cloud.bigtable.data.v2.models.RowMutation;
 import com.google.cloud.bigtable.data.v2.models.TableId;
 import com.google.protobuf.ByteString;
 import dev.syncline.core.SynclineException;
-import dev.syncline.core.port.Claim;
+import dev.syncline.core.port.DedupeEntry;
 import dev.syncline.core.port.DedupeStore;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@link DedupeStore} on Bigtable: one row per intent key in family {@value #FAMILY} (status,
- * token, leaseUntil, expiresAt and a revision {@code rev} that every write renews). A claim of a
- * new key is a check-and-mutate that writes only if the row has no cell; a takeover of an
- * expired entry or lapsed lease writes only if {@code rev} is still the one read. The family's
- * max-age GC rule removes old rows in Bigtable; reads check {@code expiresAt} themselves, since
- * GC runs late.
+ * token, leaseUntil, expiresAt and a revision {@code rev} that every write renews, the entry's
+ * version). An insert is a check-and-mutate that writes only if the row has no cell; a replace
+ * or delete, one that writes only if {@code rev} is still the one read. The family's max-age GC
+ * rule removes old rows in Bigtable, so there is nothing to sweep.
  */
 public final class BigtableDedupeStore implements DedupeStore {
 
   static final String FAMILY = "d";
-  private static final String IN_PROGRESS = "IN_PROGRESS";
-  private static final String COMPLETED = "COMPLETED";
 
   private final BigtableDataClient client;
   private final TableId table;
@@ -43,89 +41,8 @@ public final class BigtableDedupeStore implements DedupeStore {
     this.table = TableId.of(tableId);
   }
 
-  private record Entry(String status, String token, long leaseUntil, long expiresAt, ByteString rev) {}
-
-  private static Mutation entry(String status, String token, long leaseUntil, long expiresAt) {
-    return Mutation.create()
-        .deleteFamily(FAMILY)
-        .setCell(FAMILY, "status", status)
-        .setCell(FAMILY, "token", token == null ? "" : token)
-        .setCell(FAMILY, ByteString.copyFromUtf8("leaseUntil"), ByteString.copyFrom(BigtableRecordStore.longBytes(leaseUntil)))
-        .setCell(FAMILY, ByteString.copyFromUtf8("expiresAt"), ByteString.copyFrom(BigtableRecordStore.longBytes(expiresAt)))
-        .setCell(FAMILY, "rev", UUID.randomUUID().toString());
-  }
-
   @Override
-  public Claim claim(String key, String token, long now, long leaseUntil, long expiresAt) {
-    for (int attempt = 0; attempt < 3; attempt++) {
-      Entry found = read(key);
-      Filters.Filter condition;
-      if (found == null) {
-        condition = FILTERS.family().exactMatch(FAMILY);
-      } else {
-        if (found.expiresAt() > now) {
-          if (COMPLETED.equals(found.status())) {
-            return new Claim.AlreadyCompleted();
-          }
-          if (found.leaseUntil() > now) {
-            return new Claim.InProgress(found.leaseUntil());
-          }
-        }
-        condition = FILTERS.chain()
-            .filter(FILTERS.family().exactMatch(FAMILY))
-            .filter(FILTERS.qualifier().exactMatch("rev"))
-            .filter(FILTERS.limit().cellsPerColumn(1))
-            .filter(FILTERS.value().exactMatch(found.rev()));
-      }
-      ConditionalRowMutation write = ConditionalRowMutation.create(table, key).condition(condition);
-      Mutation mine = entry(IN_PROGRESS, token, leaseUntil, expiresAt);
-      boolean matched;
-      try {
-        matched = client.checkAndMutateRow(found == null ? write.otherwise(mine) : write.then(mine));
-      } catch (ApiException e) {
-        throw SynclineException.unavailable("Bigtable dedupe claim failed", e);
-      }
-      if (matched == (found != null)) {
-        return new Claim.Acquired();
-      }
-    }
-    throw SynclineException.concurrentModification("dedupe entry kept changing during the claim");
-  }
-
-  @Override
-  public void complete(String key, long expiresAt) {
-    try {
-      client.mutateRow(RowMutation.create(table, key, entry(COMPLETED, null, 0, expiresAt)));
-    } catch (ApiException e) {
-      throw SynclineException.unavailable("Bigtable dedupe completion failed", e);
-    }
-  }
-
-  @Override
-  public void release(String key, String token) {
-    Entry found = read(key);
-    if (found == null || !IN_PROGRESS.equals(found.status()) || !token.equals(found.token())) {
-      return;
-    }
-    Filters.Filter same = FILTERS.chain()
-        .filter(FILTERS.family().exactMatch(FAMILY))
-        .filter(FILTERS.qualifier().exactMatch("rev"))
-        .filter(FILTERS.limit().cellsPerColumn(1))
-        .filter(FILTERS.value().exactMatch(found.rev()));
-    try {
-      client.checkAndMutateRow(ConditionalRowMutation.create(table, key).condition(same).then(Mutation.create().deleteRow()));
-    } catch (ApiException e) {
-      throw SynclineException.unavailable("Bigtable dedupe release failed", e);
-    }
-  }
-
-  @Override
-  public boolean isCompleted(String key, long nowMillis) {
-    Entry found = read(key);
-    return found != null && COMPLETED.equals(found.status()) && found.expiresAt() > nowMillis;
-  }
-
-  private Entry read(String key) {
+  public Optional<DedupeEntry> read(String key) {
     Row row;
     try {
       row = client.readRow(table, key, FILTERS.limit().cellsPerColumn(1));
@@ -133,11 +50,56 @@ public final class BigtableDedupeStore implements DedupeStore {
       throw SynclineException.unavailable("Bigtable dedupe read failed", e);
     }
     if (row == null || row.getCells(FAMILY, "rev").isEmpty()) {
-      return null;
+      return Optional.empty();
     }
-    return new Entry(
-        text(row, "status"), text(row, "token"), number(row, "leaseUntil"), number(row, "expiresAt"),
-        row.getCells(FAMILY, "rev").get(0).getValue());
+    String token = text(row, "token");
+    return Optional.of(new DedupeEntry(
+        key, DedupeEntry.Status.valueOf(text(row, "status")), token.isEmpty() ? null : token,
+        number(row, "leaseUntil"), number(row, "expiresAt"), text(row, "rev")));
+  }
+
+  @Override
+  public boolean insertIfAbsent(DedupeEntry entry) {
+    // The condition matches a row with any cell in the family; the mutation runs if none does.
+    return !checkAndMutate(entry.key(), FILTERS.family().exactMatch(FAMILY), null, mutation(entry));
+  }
+
+  @Override
+  public boolean replaceIfUnchanged(DedupeEntry expected, DedupeEntry next) {
+    return checkAndMutate(expected.key(), sameRev(expected), mutation(next), null);
+  }
+
+  @Override
+  public boolean deleteIfUnchanged(DedupeEntry expected) {
+    return checkAndMutate(expected.key(), sameRev(expected), Mutation.create().deleteRow(), null);
+  }
+
+  /** @return whether {@code condition} matched */
+  private boolean checkAndMutate(String key, Filters.Filter condition, Mutation then, Mutation otherwise) {
+    ConditionalRowMutation write = ConditionalRowMutation.create(table, key).condition(condition);
+    try {
+      return client.checkAndMutateRow(then != null ? write.then(then) : write.otherwise(otherwise));
+    } catch (ApiException e) {
+      throw SynclineException.unavailable("Bigtable dedupe write failed", e);
+    }
+  }
+
+  private static Filters.Filter sameRev(DedupeEntry expected) {
+    return FILTERS.chain()
+        .filter(FILTERS.family().exactMatch(FAMILY))
+        .filter(FILTERS.qualifier().exactMatch("rev"))
+        .filter(FILTERS.limit().cellsPerColumn(1))
+        .filter(FILTERS.value().exactMatch(expected.version()));
+  }
+
+  private static Mutation mutation(DedupeEntry entry) {
+    return Mutation.create()
+        .deleteFamily(FAMILY)
+        .setCell(FAMILY, "status", entry.status().name())
+        .setCell(FAMILY, "token", entry.token() == null ? "" : entry.token())
+        .setCell(FAMILY, ByteString.copyFromUtf8("leaseUntil"), ByteString.copyFrom(BigtableRecordStore.longBytes(entry.leaseUntilMillis())))
+        .setCell(FAMILY, ByteString.copyFromUtf8("expiresAt"), ByteString.copyFrom(BigtableRecordStore.longBytes(entry.expiresAtMillis())))
+        .setCell(FAMILY, "rev", UUID.randomUUID().toString());
   }
 
   private static String text(Row row, String qualifier) {
@@ -154,6 +116,6 @@ public final class BigtableDedupeStore implements DedupeStore {
    */
   public static void createTable(BigtableTableAdminClient admin, String tableId, Duration maxAge) {
     admin.createTable(CreateTableRequest.of(tableId).addFamily(FAMILY,
-        GCRules.GCRULES.union().rule(GCRules.GCRULES.maxAge(maxAge.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).rule(GCRules.GCRULES.maxVersions(1))));
+        GCRules.GCRULES.union().rule(GCRules.GCRULES.maxAge(maxAge.toSeconds(), TimeUnit.SECONDS)).rule(GCRules.GCRULES.maxVersions(1))));
   }
 }

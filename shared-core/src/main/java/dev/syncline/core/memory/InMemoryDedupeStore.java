@@ -1,52 +1,57 @@
 package dev.syncline.core.memory;
 
-import dev.syncline.core.port.Claim;
+import dev.syncline.core.port.DedupeEntry;
 import dev.syncline.core.port.DedupeStore;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** A {@link DedupeStore} in memory, with the same conditional semantics as the cloud stores. */
+/**
+ * A {@link DedupeStore} in memory. Each write stamps a new version, and a conditional write
+ * compares the whole entry, version included, so it behaves like an ETag. It sweeps expired
+ * entries, as a store without TTL must.
+ */
 public final class InMemoryDedupeStore implements DedupeStore {
 
-  private record Entry(boolean completed, String token, long leaseUntil, long expiresAt) {}
+  private final Map<String, DedupeEntry> entries = new ConcurrentHashMap<>();
+  private final AtomicLong versions = new AtomicLong();
 
-  private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-
-  @Override
-  public Claim claim(String key, String token, long now, long leaseUntil, long expiresAt) {
-    Claim[] answer = new Claim[1];
-    entries.compute(
-        key,
-        (k, current) -> {
-          boolean free =
-              current == null
-                  || current.expiresAt <= now
-                  || (!current.completed && current.leaseUntil <= now);
-          if (free) {
-            answer[0] = new Claim.Acquired();
-            return new Entry(false, token, leaseUntil, expiresAt);
-          }
-          answer[0] =
-              current.completed ? new Claim.AlreadyCompleted() : new Claim.InProgress(current.leaseUntil);
-          return current;
-        });
-    return answer[0];
+  private DedupeEntry stamped(DedupeEntry entry) {
+    return entry.withVersion(Long.toString(versions.incrementAndGet()));
   }
 
   @Override
-  public void complete(String key, long expiresAt) {
-    entries.put(key, new Entry(true, null, 0, expiresAt));
+  public Optional<DedupeEntry> read(String key) {
+    return Optional.ofNullable(entries.get(key));
   }
 
   @Override
-  public boolean isCompleted(String key, long nowMillis) {
-    Entry e = entries.get(key);
-    return e != null && e.completed && e.expiresAt > nowMillis;
+  public boolean insertIfAbsent(DedupeEntry entry) {
+    return entries.putIfAbsent(entry.key(), stamped(entry)) == null;
   }
 
   @Override
-  public void release(String key, String token) {
-    entries.computeIfPresent(
-        key, (k, current) -> !current.completed && token.equals(current.token) ? null : current);
+  public boolean replaceIfUnchanged(DedupeEntry expected, DedupeEntry next) {
+    return entries.replace(expected.key(), expected, stamped(next));
+  }
+
+  @Override
+  public boolean deleteIfUnchanged(DedupeEntry expected) {
+    return entries.remove(expected.key(), expected);
+  }
+
+  @Override
+  public int sweepExpired(long nowMillis, int limit) {
+    int deleted = 0;
+    for (DedupeEntry entry : entries.values()) {
+      if (deleted >= limit) {
+        break;
+      }
+      if (entry.expiresAtMillis() <= nowMillis && entries.remove(entry.key(), entry)) {
+        deleted++;
+      }
+    }
+    return deleted;
   }
 }

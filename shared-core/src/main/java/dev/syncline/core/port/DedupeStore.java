@@ -1,43 +1,73 @@
 package dev.syncline.core.port;
 
+import java.util.Optional;
+
 /**
- * Port: remembers which write intents (keyed by CloudEvent {@code source} and {@code id}) were
- * applied, with in-progress leases so that concurrent duplicates do not both apply (the
- * idempotency pattern of AWS Powertools). The core owns the policy (lease length, TTL, what to do
- * with each answer); adapters implement these three conditional operations.
+ * Port: the table of {@link DedupeEntry dedupe entries}, one per write intent, with conditional
+ * writes and nothing else, as AWS Powertools splits {@code BasePersistenceStore} from {@code
+ * DynamoDBPersistenceStore}. The policy (when a lease is live, when an entry has expired, when to
+ * take one over, how to retry a lost race) lives once in the core's {@code Dedupe}; a store maps
+ * entries to its native rows and turns its conditional-write failures into {@code false}.
  *
  * <p>Contract (checked by {@code DedupeStoreContract} in the test-jar):
  *
  * <ul>
- *   <li>{@link #claim} is one atomic conditional write. It succeeds, storing an in-progress entry
- *       owned by {@code token}, when no entry exists, the entry's {@code expiresAt} has passed, or
- *       the entry is in progress with a lease that has passed. Otherwise it answers what it found.
- *   <li>Expiry is checked on read: a store whose native TTL deletes late must still treat an
- *       expired entry as absent.
- *   <li>Failures throw {@code SynclineException} of kind {@code UNAVAILABLE}.
+ *   <li>Each write is one atomic conditional operation on one key: of concurrent writes that
+ *       expect the same state, at most one succeeds.
+ *   <li>The store judges no field: an entry past its {@code expiresAtMillis} is read, and blocks an
+ *       insert, like any other until it is gone. A store whose native TTL removes old rows (late, as
+ *       they all do) meets the contract, since the core reads expiry from the entry itself.
+ *   <li>"Unchanged" means no write to the key since {@code expected} was read: a store compares
+ *       {@link DedupeEntry#version} (an ETag, a revision) or, if it keeps none, every field.
+ *   <li>A refused condition answers {@code false} and changes nothing. Any other failure throws
+ *       {@code SynclineException} of kind {@code UNAVAILABLE}; vendor exceptions never escape.
  * </ul>
  */
 public interface DedupeStore {
 
   /**
-   * Tries to take the lease on {@code key}.
+   * The entry stored under {@code key}, with its version, or empty if there is none. Strongly
+   * consistent: it sees every write that returned before it was called.
    *
-   * @param token the caller's unique token, needed to release
-   * @param nowMillis the current time
-   * @param leaseUntilMillis when the lease lapses if the caller dies
-   * @param expiresAtMillis when the entry may be forgotten
+   * @throws dev.syncline.core.SynclineException UNAVAILABLE if the store cannot be reached
    */
-  Claim claim(String key, String token, long nowMillis, long leaseUntilMillis, long expiresAtMillis);
-
-  /** Marks {@code key} applied until {@code expiresAtMillis}, whoever holds the lease. */
-  void complete(String key, long expiresAtMillis);
-
-  /** Drops an in-progress entry owned by {@code token} so a retry may proceed at once. */
-  void release(String key, String token);
+  Optional<DedupeEntry> read(String key);
 
   /**
-   * True if {@code key} is marked completed and has not expired at {@code nowMillis}. The engine
-   * asks this before it forgets an intent in the record's own list of applied intents.
+   * Stores {@code entry} if nothing is stored under its key.
+   *
+   * @return false if an entry exists (expired or not), which is left as it is
+   * @throws dev.syncline.core.SynclineException UNAVAILABLE if the store cannot be reached
    */
-  boolean isCompleted(String key, long nowMillis);
+  boolean insertIfAbsent(DedupeEntry entry);
+
+  /**
+   * Replaces {@code expected}, as read, with {@code next} (same key), if nothing wrote the key
+   * since.
+   *
+   * @return false if the entry changed or is gone, which is left as it is
+   * @throws dev.syncline.core.SynclineException UNAVAILABLE if the store cannot be reached
+   */
+  boolean replaceIfUnchanged(DedupeEntry expected, DedupeEntry next);
+
+  /**
+   * Deletes {@code expected}, as read, if nothing wrote its key since.
+   *
+   * @return false if the entry changed or is gone already
+   * @throws dev.syncline.core.SynclineException UNAVAILABLE if the store cannot be reached
+   */
+  boolean deleteIfUnchanged(DedupeEntry expected);
+
+  /**
+   * Deletes up to {@code limit} entries whose {@code expiresAtMillis} is at or before {@code
+   * nowMillis}, each only if unchanged since the store found it expired, and no other. For stores
+   * without native TTL (Table Storage); the default deletes nothing, for stores whose TTL or GC
+   * rule removes old rows by itself.
+   *
+   * @return how many entries were deleted
+   * @throws dev.syncline.core.SynclineException UNAVAILABLE if the store cannot be reached
+   */
+  default int sweepExpired(long nowMillis, int limit) {
+    return 0;
+  }
 }

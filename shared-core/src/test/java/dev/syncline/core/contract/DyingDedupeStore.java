@@ -1,14 +1,15 @@
 package dev.syncline.core.contract;
 
-import dev.syncline.core.port.Claim;
+import dev.syncline.core.port.DedupeEntry;
 import dev.syncline.core.port.DedupeStore;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * A {@link DedupeStore} whose process dies on the way into {@code complete} whenever {@code
- * dies} says so: the error is thrown before the completion is stored, as when a function is
- * killed right after its record write. Everything else goes to {@code real}.
+ * A {@link DedupeStore} whose process dies on the way into a completion whenever {@code dies}
+ * says so: the error is thrown before a completed entry is written, as when a function is killed
+ * right after its record write. Everything else goes to {@code real}.
  */
 public final class DyingDedupeStore implements DedupeStore {
 
@@ -22,26 +23,36 @@ public final class DyingDedupeStore implements DedupeStore {
     this.death = death;
   }
 
-  @Override
-  public Claim claim(String key, String token, long now, long leaseUntil, long expiresAt) {
-    return real.claim(key, token, now, leaseUntil, expiresAt);
-  }
-
-  @Override
-  public void complete(String key, long expiresAt) {
-    if (dies.getAsBoolean()) {
+  private void mayDieWriting(DedupeEntry entry) {
+    if (entry.isCompleted() && dies.getAsBoolean()) {
       throw death.get();
     }
-    real.complete(key, expiresAt);
   }
 
   @Override
-  public void release(String key, String token) {
-    real.release(key, token);
+  public Optional<DedupeEntry> read(String key) {
+    return real.read(key);
   }
 
   @Override
-  public boolean isCompleted(String key, long nowMillis) {
-    return real.isCompleted(key, nowMillis);
+  public boolean insertIfAbsent(DedupeEntry entry) {
+    mayDieWriting(entry);
+    return real.insertIfAbsent(entry);
+  }
+
+  @Override
+  public boolean replaceIfUnchanged(DedupeEntry expected, DedupeEntry next) {
+    mayDieWriting(next);
+    return real.replaceIfUnchanged(expected, next);
+  }
+
+  @Override
+  public boolean deleteIfUnchanged(DedupeEntry expected) {
+    return real.deleteIfUnchanged(expected);
+  }
+
+  @Override
+  public int sweepExpired(long nowMillis, int limit) {
+    return real.sweepExpired(nowMillis, limit);
   }
 }

@@ -6,6 +6,7 @@ import static dev.syncline.core.http.IngressFixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.syncline.core.Dedupe;
 import dev.syncline.core.RecordKey;
 import dev.syncline.core.SynclineException;
 import dev.syncline.core.crdt.EntitySchema;
@@ -612,7 +613,7 @@ class IngressHandlerTest {
     CloudEvent event = intent("i-1", "user/7", "{\"ops\":[{\"op\":\"delete\"}]}");
     String dedupeKey = new WriteIntent("/apps/signup", "i-1", new RecordKey("user", "7"), List.of(new Op.Delete())).dedupeKey();
     long now = replica.now.get();
-    replica.dedupe.claim(dedupeKey, "other", now, now + 1_500, now + 60_000);
+    new Dedupe(replica.dedupe).claim(dedupeKey, "other", now, now + 1_500, now + 60_000);
     // WHEN the same intent is posted
     HttpResponse response = replica.handler.handle(replica.structured(event));
     // THEN retry in 2 s

@@ -1,6 +1,6 @@
-package dev.syncline.core.port;
+package dev.syncline.core;
 
-/** The answer of {@link DedupeStore#claim}. */
+/** The answer of {@link Dedupe#claim}. */
 public sealed interface Claim {
 
   /** The caller holds the lease and should apply the intent. */
