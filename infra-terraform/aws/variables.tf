@@ -263,6 +263,17 @@ variable "subscribers" {
     condition     = alltrue([for url in values(var.subscribers) : startswith(url, "https://") && !can(regex("[,\\s]", url))])
     error_message = "Every subscriber URL must start with https:// and contain no comma or white space."
   }
+
+  validation {
+    # The functions refuse a URL with user info, a query or a fragment (the secret is the only credential).
+    condition     = alltrue([for url in values(var.subscribers) : !can(regex("[?#@]", url))])
+    error_message = "A subscriber URL must have no user info, query or fragment: the functions refuse one at start-up."
+  }
+
+  validation {
+    condition     = length(var.subscribers) <= 4
+    error_message = "A replica has at most 4 subscribers (Limits.MAX_SUBSCRIBERS: their outbox entries must fit the record size budget)."
+  }
 }
 
 variable "subscriber_secrets" {

@@ -123,7 +123,7 @@ resource "azurerm_linux_function_app" "this" {
   storage_account_access_key = azurerm_storage_account.runtime.primary_access_key
 
   https_only                    = true
-  public_network_access_enabled = true # peers and Event Grid call in over the internet
+  public_network_access_enabled = true  # peers and Event Grid call in over the internet
   builtin_logging_enabled       = false # the legacy AzureWebJobsDashboard; App Insights replaces it
 
   # zip_deploy_file pushes to the SCM site with the default publishing credentials, so WebDeploy

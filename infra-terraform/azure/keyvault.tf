@@ -54,6 +54,10 @@ resource "azurerm_key_vault_secret" "signing" {
       condition     = length(setintersection(keys(var.subscribers), concat(keys(var.peers), [var.replica_id]))) == 0
       error_message = "A subscriber name must not be replica_id or a peer's replica id: their secrets share one list of name=secret entries."
     }
+    precondition {
+      condition     = length(setintersection(nonsensitive(keys(local.subscriber_secrets)), concat(keys(var.peers), [var.replica_id]))) == 0
+      error_message = "A key of subscriber_secrets must not be replica_id or a peer's replica id: the functions refuse a name given two secrets."
+    }
   }
 }
 

@@ -214,6 +214,17 @@ variable "subscribers" {
     condition     = alltrue([for name, url in var.subscribers : startswith(url, "https://") && !strcontains(url, ",") && !strcontains(url, "=")])
     error_message = "Every subscriber URL must start with https:// and contain no ',' or '=': SYNCLINE_SUBSCRIBERS is rendered as name=url pairs joined by commas."
   }
+
+  validation {
+    # The functions refuse a URL with user info, a query or a fragment (the secret is the only credential).
+    condition     = alltrue([for url in values(var.subscribers) : !can(regex("[?#@]", url))])
+    error_message = "A subscriber URL must have no user info, query or fragment: the functions refuse one at start-up."
+  }
+
+  validation {
+    condition     = length(var.subscribers) <= 4
+    error_message = "A replica has at most 4 subscribers (Limits.MAX_SUBSCRIBERS: their outbox entries must fit the record size budget)."
+  }
 }
 
 variable "subscriber_secrets" {

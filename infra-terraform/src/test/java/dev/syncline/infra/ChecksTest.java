@@ -36,8 +36,8 @@ class ChecksTest {
             "the AWS functions never read SYNCLINE_REPLICA",
             "SYNCLINE_DYNAMODB_ENDPOINT is for local runs only",
             "the GCP functions never read SYNCLINE_DYNAMODB_ENDPOINT",
-            "aws_lambda_function.intent (main.tf): SYNCLINE_SUBSCRIBERS is not set; every AWS function needs it",
-            "google_cloudfunctions2_function.intent (main.tf): SYNCLINE_SCHEMAS is not set; every GCP function needs it")),
+            "aws_lambda_function.intent (main.tf): the AWS functions read SYNCLINE_SUBSCRIBERS but it is not set",
+            "google_cloudfunctions2_function.intent (main.tf): the GCP functions read SYNCLINE_SCHEMAS but it is not set")),
         Arguments.of("triggers", Check.TRIGGERS, List.of(
             "aws_cloudwatch_event_target.intent (main.tf): no dead-letter destination",
             "no alarm watches its dead-letter destination [google_pubsub_topic.dead_letters]",

@@ -71,7 +71,7 @@ class MutatedModulesTest {
         Arguments.of("gcp/package.tf", "\"lib/syncline-extension-${i + 1}.jar\" => p", "\"syncline-extension-${i + 1}.jar\" => p",
             Check.EXTENSIONS, "google_cloudfunctions2_function.ingress (functions.tf): the extension jars do not go to lib/"),
         Arguments.of("azure/function_app.tf", "    SYNCLINE_SCHEMAS              = var.schemas\n", "",
-            Check.ENVIRONMENT, "azurerm_linux_function_app.this (function_app.tf): SYNCLINE_SCHEMAS is not set"),
+            Check.ENVIRONMENT, "azurerm_linux_function_app.this (function_app.tf): the AZURE functions read SYNCLINE_SCHEMAS but it is not set"),
         Arguments.of("gcp/locals.tf", "SYNCLINE_SUBSCRIBERS          = join(\",\", [for name, url in var.subscribers : \"${name}=${url}\"])",
             "SYNCLINE_SUBSCRIBERS          = \"\"",
             Check.EXTENSIONS, "google_cloudfunctions2_function.drain (functions.tf): SYNCLINE_SUBSCRIBERS does not read var.subscribers"),

@@ -126,7 +126,7 @@ public final class IntentDelivery {
 
   private void forwardNow(WriteIntent intent) {
     try {
-      drain.drain(intent.key());
+      drain.drainToPeers(intent.key());
     } catch (SynclineException e) {
       log.warn("forwarding {} deferred to the scheduled drain: {}", intent.key(), e.kind());
     }

@@ -244,6 +244,17 @@ public final class Replica {
         if (inboundSecrets.isEmpty()) {
           throw new IllegalArgumentException("no inbound signing secret (SYNCLINE_SECRETS) is set");
         }
+        for (Subscriber subscriber : subscribers) {
+          // A webhook holds its secret; were it also one this replica or a peer verifies with, the
+          // webhook's owner could sign changes and intents.
+          String secret = peerSecrets.get(subscriber.name());
+          boolean shared = secret != null && (inboundSecrets.contains(secret)
+              || peers.stream().anyMatch(p -> secret.equals(peerSecrets.get(p.replica()))));
+          if (shared) {
+            throw new IllegalArgumentException("subscriber " + subscriber.name() + " signs with a secret that a replica"
+                + " verifies with; give every subscriber a secret of its own");
+          }
+        }
         verifier = new WebhookVerifier(inboundSecrets, clock);
         HttpPeerClient.Builder http = HttpPeerClient.builder(peerSecrets, clock)
             .allowPlainHttpToLoopback(allowPlainHttpToLoopback)

@@ -495,7 +495,8 @@ public final class SyncEngine {
     for (ChangeListener listener : listeners) {
       try {
         listener.onChange(change);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) {
+        // A LinkageError too: an extension jar missing a class must not undo the change's bookkeeping.
         metrics.listenerFailed();
         log.warn("change listener {} failed for {}; the change stands", listener.getClass().getName(), key, e);
       }

@@ -10,7 +10,8 @@ package dev.syncline.core.extension;
  * <ul>
  *   <li>It runs on the thread that made the change, after the change is durable and before the
  *       intent or change is acknowledged; keep it quick.
- *   <li>A listener that throws is logged and counted ({@code ListenerFailed}), and the next
+ *   <li>A listener that throws (a runtime exception, or a linkage error such as a class
+ *       missing from the extension jar) is logged and counted ({@code ListenerFailures}), and the next
  *       listener is still called; the change stands and is acknowledged as usual. It is not called
  *       again for that change.
  *   <li>A crash between the durable write and the call loses the call. A redelivery of the same

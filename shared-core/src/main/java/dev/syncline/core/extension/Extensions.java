@@ -63,7 +63,7 @@ public record Extensions(String name, Schemas schemas, ConflictHandler conflictH
       return new Extensions(name, schemas, handler.orElse(ConflictHandler.KEEP_SIBLINGS), listeners);
     } catch (SynclineException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
       throw SynclineException.configuration("extension " + name + " failed while wiring: " + describe(e));
     }
   }

@@ -47,6 +47,11 @@ public final class HttpPeerClient implements PeerClient {
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * How long a subscriber's webhook may take to answer: short, because the scheduled drain sends
+   * a record's peers and subscribers together, and a slow webhook must not hold up the peers.
+   */
+  public static final Duration SUBSCRIBER_TIMEOUT = Duration.ofSeconds(3);
 
   /**
    * At most this much of an answer is read: a change's answer is a few hundred bytes, a peer's
@@ -185,7 +190,7 @@ public final class HttpPeerClient implements PeerClient {
         try {
           WebhookSignature.key(secret);
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("the signing secret for peer " + peer + ": " + e.getMessage());
+          throw new IllegalArgumentException("the signing secret for " + peer + ": " + e.getMessage());
         }
       });
       if (!isPositive(connectTimeout) || !isPositive(requestTimeout)) {
@@ -198,7 +203,11 @@ public final class HttpPeerClient implements PeerClient {
         }
       }
       for (Subscriber subscriber : subscribers) {
-        requirePermitted(subscriber.asPeer(), plainHttpToLoopback);
+        try {
+          requirePermitted(subscriber.asPeer(), plainHttpToLoopback);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("subscriber " + e.getMessage().replaceFirst("^peer ", ""));
+        }
         if (!signingSecrets.containsKey(subscriber.name())) {
           throw new IllegalArgumentException("subscriber " + subscriber.name() + " has no signing secret (an entry "
               + subscriber.name() + "=whsec_... in SYNCLINE_SECRETS)");
@@ -243,7 +252,7 @@ public final class HttpPeerClient implements PeerClient {
       if (!allowed.contains(target)) {
         HttpResponse answer = transport.send(target,
             new HttpRequest("OPTIONS", target.getRawPath(), Map.of(WEBHOOK_REQUEST_ORIGIN, origin), new byte[0]),
-            requestTimeout);
+            shorter(requestTimeout, SUBSCRIBER_TIMEOUT));
         String allowedOrigin = answer.header(WEBHOOK_ALLOWED_ORIGIN).orElse("");
         if (answer.status() < 200 || answer.status() >= 300 || !(allowedOrigin.equals(origin) || allowedOrigin.equals("*"))) {
           return new Delivery.Retry(cut("subscriber " + subscriber.name() + " did not allow origin " + origin
@@ -251,7 +260,7 @@ public final class HttpPeerClient implements PeerClient {
         }
         allowed.add(target);
       }
-      return delivery(post(target, subscriber.name(), event));
+      return delivery(post(target, subscriber.name(), event, shorter(requestTimeout, SUBSCRIBER_TIMEOUT)));
     } catch (java.io.InterruptedIOException e) {
       return new Delivery.Retry("interrupted");
     } catch (IOException e) {
@@ -283,11 +292,15 @@ public final class HttpPeerClient implements PeerClient {
    * @throws IllegalArgumentException if the peer's URL is not permitted or it has no signing secret
    */
   public HttpResponse sendChange(Peer peer, CloudEvent change) throws IOException {
-    return post(eventsUrl(requirePermitted(peer, plainHttpToLoopback)), peer.replica(), change);
+    return post(eventsUrl(requirePermitted(peer, plainHttpToLoopback)), peer.replica(), change, requestTimeout);
+  }
+
+  private static Duration shorter(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   /** Posts {@code event} to {@code target} in structured mode, signed with {@code name}'s secret. */
-  private HttpResponse post(URI target, String name, CloudEvent change) throws IOException {
+  private HttpResponse post(URI target, String name, CloudEvent change, Duration timeout) throws IOException {
     String secret = signingSecrets.get(name);
     if (secret == null) {
       throw new IllegalArgumentException(name + " has no signing secret");
@@ -298,7 +311,7 @@ public final class HttpPeerClient implements PeerClient {
     headers.put(WebhookSignature.ID_HEADER, change.getId());
     headers.put(WebhookSignature.TIMESTAMP_HEADER, Long.toString(seconds));
     headers.put(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secret, change.getId(), seconds, message.body()));
-    return transport.send(target, new HttpRequest("POST", target.getRawPath(), headers, message.body()), requestTimeout);
+    return transport.send(target, new HttpRequest("POST", target.getRawPath(), headers, message.body()), timeout);
   }
 
   /**

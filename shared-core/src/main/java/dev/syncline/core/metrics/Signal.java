@@ -17,7 +17,7 @@ public enum Signal {
   REPLICATION_LAG("ReplicationLag", "Milliseconds"),
   /** A remote stamp was ahead of local wall time by more than the allowed skew. */
   CLOCK_SKEWS("ClockSkews", "Count"),
-  /** After a scheduled drain: records still owing a peer a change ({@code Metrics.outboxDepth}). */
+  /** After a scheduled drain: records still owing a peer or a subscriber ({@code Metrics.outboxDepth}). */
   OUTBOX_PENDING("OutboxPending", "Count"),
   /** After a scheduled drain: age of the oldest change still owed ({@code Metrics.outboxAge}). */
   OUTBOX_AGE("OutboxAge", "Milliseconds"),

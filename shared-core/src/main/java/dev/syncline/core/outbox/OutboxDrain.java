@@ -116,9 +116,9 @@ public final class OutboxDrain {
   /**
    * What one pass did.
    *
-   * @param pending after {@link #drainPending}: records still owing a peer or subscriber anything,
-   *     due or in backoff (counted up to the pass's limit); after {@link #drain}: entries left on
-   *     the record
+   * @param pending after {@link #drainPending}: records still owing a peer or a subscriber
+   *     anything, due or in backoff (counted up to the pass's limit); after {@link #drain}: entries
+   *     left on the record
    * @param outboxAgeMillis how long the oldest change still owed to a peer by the records this pass
    *     visited has been waiting (now minus its {@code firstPendingMillis}); 0 when they owe nothing
    * @param feedPending records this pass visited that still owe a subscriber its feed events
@@ -189,11 +189,25 @@ public final class OutboxDrain {
   private record Send(OutboxEntry entry, String to, List<CloudEvent> parts, CompletableFuture<Delivery> delivery) {}
 
   /**
-   * Sends what one record owes every peer that is due now: for each, the part of the record's
-   * state the entry names ({@link RecordState#restrict}), with the intent keys it carries, in as
-   * many changes as it takes for each to fit {@link Limits#MAX_CHANGE_BYTES}.
+   * Sends what one record owes every peer and subscriber that is due now: for each peer, the part
+   * of the record's state the entry names ({@link RecordState#restrict}), with the intent keys it
+   * carries, in as many changes as it takes for each to fit {@link Limits#MAX_CHANGE_BYTES}; for
+   * each subscriber, its feed events ({@link FeedEvents}).
    */
   public Report drain(RecordKey key) {
+    return drain(key, true);
+  }
+
+  /**
+   * Sends what one record owes its peers, and leaves its subscribers to the scheduled pass: the
+   * intent path forwards with this, so a slow or unreachable webhook never delays an intent's
+   * acknowledgement or its replication.
+   */
+  public Report drainToPeers(RecordKey key) {
+    return drain(key, false);
+  }
+
+  private Report drain(RecordKey key, boolean subscribersToo) {
     Optional<Versioned> loaded = records.load(key);
     if (loaded.isEmpty() || loaded.get().record().outbox().isEmpty()) {
       return Report.NOTHING;
@@ -206,7 +220,7 @@ public final class OutboxDrain {
     int dead = 0;
     List<Send> sending = new ArrayList<>();
     for (OutboxEntry entry : loaded.get().record().outbox().values()) {
-      if (entry.nextAttemptMillis() > now) {
+      if (entry.nextAttemptMillis() > now || (!subscribersToo && Subscriber.isOutboxKey(entry.peer()))) {
         continue;
       }
       boolean fresh = now - entry.firstPendingMillis() <= maxAge.toMillis();

@@ -27,7 +27,10 @@ public interface Metrics {
   /** A remote stamp was ahead of local wall time by more than the allowed skew. */
   void clockSkew();
 
-  /** After a scheduled drain pass: records still owing a peer a change (up to the pass's limit). */
+  /**
+   * After a scheduled drain pass: records still owing a peer or a subscriber anything (up to the
+   * pass's limit); {@link #feedPending} tells the subscribers' part apart.
+   */
   void outboxDepth(long pending);
 
   /**

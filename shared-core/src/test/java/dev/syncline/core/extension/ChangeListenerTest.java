@@ -97,6 +97,19 @@ class ChangeListenerTest {
   }
 
   @Test
+  void aListenerMissingAClass_isIsolatedToo() {
+    SyncEngine aws = engine(AWS, List.of(change -> {
+      throw new NoClassDefFoundError("com/example/AuditClient");
+    }, seen::add));
+
+    ApplyOutcome outcome = aws.applyIntent(intent("i-1", "[{\"op\":\"set\",\"field\":\"email\",\"value\":\"a@b\"}]"));
+
+    assertThat(outcome).isInstanceOf(ApplyOutcome.Applied.class);
+    assertThat(seen).hasSize(1);
+    assertThat(metrics.listenerFailures.get()).isEqualTo(1);
+  }
+
+  @Test
   void anIntentThatChangesNothing_callsNoListener() {
     SyncEngine aws = engine(AWS, List.of(seen::add));
 
