@@ -44,7 +44,7 @@ public final class ColdStartBenchmark {
         deployBytes += Files.size(lib);
       }
     }
-    // -Dsyncline.coldstart.extension=<jar>: an extension, as lib/syncline-extension.jar is deployed
+    // -Dsyncline.coldstart.extension=<jar>: an extension, as lib/syncline-extension-1.jar is deployed
     String extension = System.getProperty("syncline.coldstart.extension");
     if (extension != null) {
       classpath.add(Path.of(extension).toAbsolutePath().toString());

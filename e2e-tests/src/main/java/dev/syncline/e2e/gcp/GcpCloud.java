@@ -32,7 +32,7 @@ import java.util.Map;
  * jar: {@code --classpath} names the deploy folder's single top-level jar, {@code syncline-gcp.jar},
  * and its manifest {@code Class-Path} names the libraries in {@code lib/}. With an extension
  * ({@link CloudSpec#extension()}), the folder is staged again with the extension jar as
- * {@code lib/syncline-extension.jar}, the name that manifest gives it.
+ * {@code lib/syncline-extension-1.jar}, the first name that manifest reserves for one.
  *
  * <p>Cloud Run would scale each function out to more instances; here each function has one
  * instance, which serves requests concurrently (the invoker's Jetty server has a pool of up to

@@ -12,16 +12,16 @@ import java.util.zip.ZipOutputStream;
  * A Syncline extension as DevOps ships it beside the stock functions, in each cloud's shape
  * (functions-* READMEs, "Extensions"): on AWS the Lambda layer, which Lambda unpacks into
  * {@code /opt} and whose {@code java/lib/*.jar} its Java runtime loads; on Azure the jar in
- * {@code lib/} of the app package; on Google Cloud the jar as {@code lib/syncline-extension.jar} of
- * the deploy folder, which the function jar's manifest names.
+ * {@code lib/} of the app package; on Google Cloud the jar as {@code lib/syncline-extension-1.jar}
+ * of the deploy folder, the first of the four names the function jar's manifest reserves.
  *
  * @param jar the extension jar
  * @param lambdaLayer a Lambda layer zip that holds it under {@code java/lib/}
  */
 public record Extension(Path jar, Path lambdaLayer) {
 
-  /** The name the GCP function jar's manifest {@code Class-Path} gives an extension in {@code lib/}. */
-  public static final String GCP_LIB_NAME = "syncline-extension.jar";
+  /** The first of the names the GCP function jar's manifest {@code Class-Path} reserves in {@code lib/}. */
+  public static final String GCP_LIB_NAME = "syncline-extension-1.jar";
 
   public Extension {
     jar = require(jar);
