@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 /**
  * Cold start of the intent function: five times, a new JVM on the packaged app (its jar and
  * {@code lib/}, plus the functions library the worker supplies) from start to its first Event
- * Grid event applied against Azurite; prints each run and the median. Not run by CI.
+ * Grid event applied against Azurite; prints each run and the median. {@code
+ * -Dsyncline.coldstart.extension=<jar>} adds an extension, as {@code lib/} does. Not run by CI.
  */
 public final class ColdStartBenchmark {
 
@@ -30,6 +31,11 @@ public final class ColdStartBenchmark {
     }
     try (Stream<Path> libs = Files.list(app.resolve("lib"))) {
       libs.forEach(f -> classpath.add(f.toString()));
+    }
+    // -Dsyncline.coldstart.extension=<jar>: an extension in lib/, as it is deployed
+    String extension = System.getProperty("syncline.coldstart.extension");
+    if (extension != null) {
+      classpath.add(Path.of(extension).toAbsolutePath().toString());
     }
     classpath.add(location(com.microsoft.azure.functions.ExecutionContext.class));
     classpath.add(location(com.microsoft.azure.functions.annotation.FunctionName.class));
@@ -81,8 +87,8 @@ public final class ColdStartBenchmark {
     try (Stream<Path> all = Files.walk(app)) {
       size = all.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
     }
-    System.out.printf("cold start, new JVM to first Event Grid event applied: median %d ms of %s (package %.1f MiB)%n",
-        sorted.get(2), runs, size / 1_048_576.0);
+    System.out.printf("cold start, new JVM to first Event Grid event applied: median %d ms of %s (package %.1f MiB)%s%n",
+        sorted.get(2), runs, size / 1_048_576.0, extension == null ? "" : ", with the extension " + extension);
     System.exit(0);
   }
 

@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  * Cold start of the intent function: five times, a new JVM running java-function-invoker with
  * the function (its classes and {@code target/deploy/lib}), from process start until its answer to
  * the first Pub/Sub (Eventarc) delivery, the intent applied against the Bigtable emulator. The
- * figure includes the invoker's own HTTP server start, as a real cold start does. Not run by CI.
+ * figure includes the invoker's own HTTP server start, as a real cold start does. {@code
+ * -Dsyncline.coldstart.extension=<jar>} adds an extension, as its deployment does. Not run by CI.
  */
 public final class ColdStartBenchmark {
 
@@ -42,6 +43,11 @@ public final class ColdStartBenchmark {
         classpath.add(lib.toString());
         deployBytes += Files.size(lib);
       }
+    }
+    // -Dsyncline.coldstart.extension=<jar>: an extension, as lib/syncline-extension-1.jar is deployed
+    String extension = System.getProperty("syncline.coldstart.extension");
+    if (extension != null) {
+      classpath.add(Path.of(extension).toAbsolutePath().toString());
     }
     try (Stream<Path> classes = Files.walk(module.resolve("target/classes"))) {
       deployBytes += classes.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
@@ -105,8 +111,8 @@ public final class ColdStartBenchmark {
     }
     List<Long> sorted = new ArrayList<>(runs);
     Collections.sort(sorted);
-    System.out.printf("cold start, new JVM to first Pub/Sub event applied: median %d ms of %s (deployable %.1f MiB)%n",
-        sorted.get(2), runs, deployBytes / 1_048_576.0);
+    System.out.printf("cold start, new JVM to first Pub/Sub event applied: median %d ms of %s (deployable %.1f MiB)%s%n",
+        sorted.get(2), runs, deployBytes / 1_048_576.0, extension == null ? "" : ", with the extension " + extension);
     System.exit(0);
   }
 

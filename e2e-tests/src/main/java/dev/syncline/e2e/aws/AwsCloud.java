@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -63,6 +64,9 @@ import java.util.stream.Stream;
  * {@code AWS_LAMBDA_FUNCTION_MEMORY_SIZE}, {@code LAMBDA_TASK_ROOT}, ...), and Lambda's Java 17 JVM
  * flags followed by the spec's JVM options. Logs: {@code <logs>/aws-intent-1.log} and so on
  * ({@code -g2} and up for replacements), JVM crash reports beside them.
+ *
+ * <p>With an extension ({@link CloudSpec#extension()}), its Lambda layer is unpacked into the
+ * functions' {@code /opt}, as a layer version attached to every function is ({@link #layers}).
  */
 public final class AwsCloud implements Cloud {
 
@@ -145,12 +149,13 @@ public final class AwsCloud implements Cloud {
    */
   public static AwsCloud start(CloudSpec spec) {
     Path taskRoot = DeploymentPackage.unpack(spec.layout().awsJar(), spec.layout().work().resolve(spec.name()).resolve("task"));
+    Optional<Path> opt = spec.extension().map(ext -> layers(ext.lambdaLayer(), spec.staging("opt")));
     List<Path> runtime = runtimeClassPath(spec.layout().awsRuntime());
     Path nativeClient = nativeClientLibrary(runtime, spec.layout().work().resolve(spec.name()).resolve("runtime"));
     String region = spec.env().getOrDefault("AWS_REGION", DEFAULT_REGION);
     int memoryMb = memoryMb(spec.jvmOptions());
     LambdaFunction.Launcher launcher = (config, runtimeApi, process) -> ChildProcess.start(spec.name() + "-" + process,
-        command(spec, runtime, nativeClient, taskRoot, config.handler(), spec.log(process + "-hs_err-%p")),
+        command(spec, runtime, nativeClient, taskRoot, opt, config.handler(), spec.log(process + "-hs_err-%p")),
         environment(spec, config, runtimeApi, region, memoryMb, taskRoot, spec.layout().awsRuntime()),
         spec.log(process));
     ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -203,16 +208,47 @@ public final class AwsCloud implements Cloud {
     }
   }
 
-  /** {@code java <Lambda's flags> <spec's options> -Duser.dir=<task root> -cp <runtime> AWSLambda <handler>}. */
-  private static List<String> command(CloudSpec spec, List<Path> runtime, Path nativeClient, Path taskRoot, String handler,
-      Path crashLog) {
+  /**
+   * {@code java <Lambda's flags> <spec's options> -Duser.dir=<task root> -cp <runtime> AWSLambda <handler>};
+   * with layers, run in a mount namespace of its own in which {@code opt} is {@code /opt}.
+   */
+  private static List<String> command(CloudSpec spec, List<Path> runtime, Path nativeClient, Path taskRoot, Optional<Path> opt,
+      String handler, Path crashLog) {
     List<String> options = new ArrayList<>(LAMBDA_JVM_OPTIONS);
     options.add("-D" + NATIVE_CLIENT_PROPERTY + "=" + nativeClient);
     options.add("-XX:ErrorFile=" + crashLog);
     options.addAll(spec.jvmOptions());
     // The runtime's task root is its working directory (/var/task on Lambda).
     options.add("-Duser.dir=" + taskRoot);
-    return ChildProcess.java(options, runtime, RIC_MAIN, handler);
+    List<String> java = ChildProcess.java(options, runtime, RIC_MAIN, handler);
+    if (opt.isEmpty()) {
+      return java;
+    }
+    // unshare execs sh, which execs java: the process the sandbox holds is the runtime's JVM.
+    List<String> cmd = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private",
+        "sh", "-c", "mount --bind \"$0\" /opt && exec \"$@\"", opt.get().toString()));
+    cmd.addAll(java);
+    return cmd;
+  }
+
+  /**
+   * Unpacks a function's layers as Lambda does, into what its runtime sees as {@code /opt}: here the
+   * folder {@code opt}, which each runtime process gets as {@code /opt} in a mount namespace of its
+   * own ({@code unshare --mount}, as root), because the runtime interface client loads layers'
+   * jars from the fixed path {@code /opt/java/lib} (after the task root and its {@code lib/}, in
+   * the same class loader). The machine's own {@code /opt} is untouched, and every other process,
+   * other sandboxes' runtimes included, still sees it.
+   *
+   * @return {@code opt}
+   * @throws IllegalStateException if this JVM runs from {@code /opt}, which the runtime would then
+   *     not see
+   */
+  static Path layers(Path layer, Path opt) {
+    if (Path.of(System.getProperty("java.home")).toAbsolutePath().startsWith("/opt")) {
+      throw new IllegalStateException("Lambda layers need /opt of their own, but this JVM runs from "
+          + System.getProperty("java.home") + "; run the sandbox with a JDK outside /opt");
+    }
+    return DeploymentPackage.unpack(layer, opt);
   }
 
   /** The spec's environment, then the variables Lambda reserves and sets itself. */

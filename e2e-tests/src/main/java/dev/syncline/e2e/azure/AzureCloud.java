@@ -6,6 +6,7 @@ import dev.syncline.e2e.net.Http;
 import dev.syncline.e2e.sandbox.ChildProcess;
 import dev.syncline.e2e.sandbox.Cloud;
 import dev.syncline.e2e.sandbox.CloudSpec;
+import dev.syncline.e2e.sandbox.Deployables;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -76,13 +77,19 @@ public final class AzureCloud implements Cloud {
   }
 
   /**
-   * Starts the host on the built function app and waits until it serves every function.
+   * Starts the host on the built function app and waits until it serves every function. With an
+   * extension ({@link CloudSpec#extension()}), the app is staged again with the extension jar in its
+   * {@code lib/}, as it is deployed.
    *
    * @throws IllegalStateException if the app is not built, or the host exits or does not get
    *     ready within 60 s (with the end of its log)
    */
   public static AzureCloud start(CloudSpec spec) {
-    return start(spec, spec.layout().azureApp());
+    Path built = spec.layout().azureApp();
+    Path staged = spec.staging("app").resolve(built.getFileName().toString());
+    return start(spec, spec.extension()
+        .map(ext -> Deployables.stageWith(built, staged, "lib/" + ext.jar().getFileName(), ext.jar()))
+        .orElse(built));
   }
 
   /** Starts the host on the function app in {@code app} (tests use other folders). */

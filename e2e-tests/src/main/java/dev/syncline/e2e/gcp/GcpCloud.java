@@ -6,8 +6,9 @@ import dev.syncline.e2e.net.Http;
 import dev.syncline.e2e.sandbox.ChildProcess;
 import dev.syncline.e2e.sandbox.Cloud;
 import dev.syncline.e2e.sandbox.CloudSpec;
+import dev.syncline.e2e.sandbox.Deployables;
+import dev.syncline.e2e.sandbox.Extension;
 import dev.syncline.e2e.sandbox.Layout;
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,7 +28,11 @@ import java.util.Map;
  * Functions Framework runner that the Java runtime uses, with the environment Cloud Run gives a
  * function's container ({@code K_SERVICE}, {@code K_REVISION}, {@code K_CONFIGURATION},
  * {@code PORT}, {@code FUNCTION_TARGET}, {@code FUNCTION_SIGNATURE_TYPE}) on top of
- * {@link CloudSpec#env()}.
+ * {@link CloudSpec#env()}. The invoker is started as the Java buildpack starts it for a pre-built
+ * jar: {@code --classpath} names the deploy folder's single top-level jar, {@code syncline-gcp.jar},
+ * and its manifest {@code Class-Path} names the libraries in {@code lib/}. With an extension
+ * ({@link CloudSpec#extension()}), the folder is staged again with the extension jar as
+ * {@code lib/syncline-extension-1.jar}, the first name that manifest reserves for one.
  *
  * <p>Cloud Run would scale each function out to more instances; here each function has one
  * instance, which serves requests concurrently (the invoker's Jetty server has a pool of up to
@@ -105,7 +110,11 @@ public final class GcpCloud implements Cloud {
   public static GcpCloud start(CloudSpec spec) {
     Layout layout = spec.layout();
     Path invoker = layout.gcpInvoker();
-    String classpath = layout.gcpClasses() + File.pathSeparator + layout.gcpLib().resolve("*");
+    Path deploy = spec.extension()
+        .map(ext -> Deployables.stageWith(
+            layout.gcpDeploy(), spec.staging("deploy"), "lib/" + Extension.GCP_LIB_NAME, ext.jar()))
+        .orElse(layout.gcpDeploy());
+    String classpath = deploy.resolve("syncline-gcp.jar").toString();
     Map<Function, Integer> ports = new EnumMap<>(Function.class);
     Map<Function, ChildProcess> started = new EnumMap<>(Function.class);
     try {
@@ -123,7 +132,7 @@ public final class GcpCloud implements Cloud {
     }
   }
 
-  /** {@code java <jvmOptions> -jar <invoker> --classpath <classes>:<lib>/* --target <class> --port <port>}. */
+  /** {@code java <jvmOptions> -jar <invoker> --classpath <deploy>/syncline-gcp.jar --target <class> --port <port>}. */
   private static List<String> command(CloudSpec spec, Path invoker, String classpath, Function f, int port) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -2,6 +2,7 @@ package dev.syncline.e2e.sandbox;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the sandbox tells a cloud when it starts it.
@@ -16,9 +17,11 @@ import java.util.Map;
  * @param deployment 1 for the cloud's first deployment, then 2, 3, ... each time the sandbox
  *     redeploys it with new settings (a cloud joining, see {@code Sandbox#join}); it keeps the logs
  *     of each deployment apart
+ * @param extension a Syncline extension deployed beside the stock functions, in the cloud's shape
+ *     ({@link Extension}), if any
  */
 public record CloudSpec(String name, String replicaId, Map<String, String> env, java.util.List<String> jvmOptions, Layout layout,
-    int deployment) {
+    int deployment, Optional<Extension> extension) {
 
   public CloudSpec {
     if (deployment < 1) {
@@ -26,9 +29,23 @@ public record CloudSpec(String name, String replicaId, Map<String, String> env, 
     }
   }
 
-  /** The cloud's first deployment. */
+  /** A deployment of the stock functions alone. */
+  public CloudSpec(String name, String replicaId, Map<String, String> env, java.util.List<String> jvmOptions, Layout layout,
+      int deployment) {
+    this(name, replicaId, env, jvmOptions, layout, deployment, Optional.empty());
+  }
+
+  /** The cloud's first deployment, of the stock functions alone. */
   public CloudSpec(String name, String replicaId, Map<String, String> env, java.util.List<String> jvmOptions, Layout layout) {
     this(name, replicaId, env, jvmOptions, layout, 1);
+  }
+
+  /**
+   * A folder of this cloud's own for one deployment, such as {@code <work>/gcp/deploy} and
+   * {@code <work>/gcp/deploy.d2}.
+   */
+  public Path staging(String what) {
+    return layout.work().resolve(name).resolve(what + (deployment == 1 ? "" : ".d" + deployment));
   }
 
   /**

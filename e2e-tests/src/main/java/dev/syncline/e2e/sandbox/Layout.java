@@ -46,13 +46,13 @@ public record Layout(Path root) {
     return require(root.resolve("functions-azure/target/azure-functions/syncline-azure"));
   }
 
-  /** The Cloud Functions deployable: compiled classes plus {@code target/deploy/lib}. */
-  public Path gcpClasses() {
-    return require(root.resolve("functions-gcp/target/classes"));
-  }
-
-  public Path gcpLib() {
-    return require(root.resolve("functions-gcp/target/deploy/lib"));
+  /**
+   * The Cloud Functions deployable, a "thin JAR with external dependencies": {@code syncline-gcp.jar},
+   * whose manifest {@code Class-Path} names every library, and {@code lib/}.
+   */
+  public Path gcpDeploy() {
+    require(root.resolve("functions-gcp/target/deploy/lib"));
+    return require(root.resolve("functions-gcp/target/deploy"));
   }
 
   /** java-function-invoker, the Functions Framework's runner. */

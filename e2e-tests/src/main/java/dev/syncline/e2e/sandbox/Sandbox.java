@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -66,6 +67,10 @@ import java.util.function.Function;
  * out: the others run wired only to each other, and {@link #join} later deploys a left-out cloud
  * on its empty tables and redeploys the running ones with the new {@code SYNCLINE_PEERS} and
  * {@code SYNCLINE_SECRETS}, as DevOps adds a cloud to a running deployment (DESIGN §1).
+ *
+ * <p>{@link Options#withExtension} runs every cloud with a Syncline extension deployed beside the
+ * stock functions, in the shape each platform takes it ({@link Extension}); {@link #redeploy} ships
+ * another extension, or none, to the running clouds.
  */
 public final class Sandbox implements AutoCloseable {
 
@@ -92,15 +97,22 @@ public final class Sandbox implements AutoCloseable {
   /** {@code SYNCLINE_ANTI_ENTROPY_REPAIRS} on every cloud: the default, 100 records per peer per round. */
   public static final int ANTI_ENTROPY_REPAIRS = Integer.getInteger("sandbox.antiEntropyRepairs", 100);
 
-  /** Which clouds {@link #start} leaves out, to {@link #join} later. */
-  public record Options(Set<String> joinLater) {
+  /**
+   * How {@link #start} deploys.
+   *
+   * @param joinLater the clouds it leaves out, to {@link #join} later
+   * @param extension a Syncline extension that every cloud runs, deployed beside the stock functions
+   *     in each cloud's shape ({@link Extension}), or none
+   */
+  public record Options(Set<String> joinLater, Optional<Extension> extension) {
 
-    /** All three clouds, wired to each other. */
-    public static final Options ALL = new Options(Set.of());
+    /** All three clouds, wired to each other, running the stock functions alone. */
+    public static final Options ALL = new Options(Set.of(), Optional.empty());
 
     /** @throws IllegalArgumentException if a name is not a cloud, or no cloud would run */
     public Options {
       joinLater = Set.copyOf(joinLater);
+      java.util.Objects.requireNonNull(extension, "extension");
       for (String cloud : joinLater) {
         if (!CLOUDS.contains(cloud)) {
           throw new IllegalArgumentException("unknown cloud " + cloud + " (known: " + CLOUDS + ")");
@@ -113,7 +125,12 @@ public final class Sandbox implements AutoCloseable {
 
     /** The other clouds run wired to each other; these join later ({@link #join}). */
     public static Options joinLater(String... clouds) {
-      return new Options(Set.of(clouds));
+      return new Options(Set.of(clouds), Optional.empty());
+    }
+
+    /** These options, with {@code extension} on every cloud. */
+    public Options withExtension(Extension extension) {
+      return new Options(joinLater, Optional.of(extension));
     }
   }
 
@@ -127,6 +144,8 @@ public final class Sandbox implements AutoCloseable {
   public record ScheduleStats(long rounds, long skipped, long failed) {}
 
   private final Options options;
+  /** The extension the clouds run now: the options', until {@link #redeploy} ships another. */
+  private volatile Optional<Extension> extension;
   private final Layout layout;
   /** Each cloud's own inbound signing secret: peers and clients sign what they send it with it. */
   private final Map<String, String> secrets = new LinkedHashMap<>();
@@ -154,6 +173,7 @@ public final class Sandbox implements AutoCloseable {
 
   private Sandbox(Options options) {
     this.options = options;
+    this.extension = options.extension();
     this.layout = Layout.detect();
     Set<String> initially = new LinkedHashSet<>(CLOUDS);
     initially.removeAll(options.joinLater());
@@ -288,7 +308,7 @@ public final class Sandbox implements AutoCloseable {
     List<String> jvm = new ArrayList<>();
     jvm.add("-Xmx256m");
     jvm.addAll(ca.jvmTrustOptions());
-    return new CloudSpec(cloud, REPLICAS.get(cloud), Map.copyOf(env), List.copyOf(jvm), layout, deployment);
+    return new CloudSpec(cloud, REPLICAS.get(cloud), Map.copyOf(env), List.copyOf(jvm), layout, deployment, extension);
   }
 
   /** Starts these clouds' functions in parallel and points their front and the links to them at them. */
@@ -435,16 +455,55 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /**
+   * Ships another extension (or none) to every running cloud, as DevOps does by deploying a new
+   * layer version or app package with the same functions and settings: each cloud's function
+   * processes are stopped and started again on its tables, with {@code extension} beside the stock
+   * functions, and then warmed up without writing (a read and a drain each), which is where a
+   * function builds its replica, and so its extension.
+   *
+   * @return how long it took, until every function had served a read and a drain
+   * @throws RuntimeException if a function fails to start or to serve its warm-up: an extension that
+   *     throws while it is built fails there (the function's log has the error, which names it);
+   *     the message says which cloud
+   */
+  public synchronized Duration redeploy(Optional<Extension> extension, PrintStream progress) {
+    long t0 = System.nanoTime();
+    for (String running : wired) {
+      Cloud old = clouds.remove(running);
+      if (old != null) {
+        old.close();
+      }
+    }
+    this.extension = extension;
+    Map<String, CloudSpec> specs = new LinkedHashMap<>();
+    for (String c : wired) {
+      specs.put(c, spec(c, wired, deployments.merge(c, 1, Integer::sum)));
+    }
+    deploy(specs);
+    warmUpWithoutWriting(wired);
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+    progress.printf("[sandbox] %s redeployed with %s, warmed up (a read and a drain each), %.1f s%n", describe(wired),
+        extension.map(e -> "the extension " + e.jar().getFileName()).orElse("no extension"), took.toMillis() / 1e3);
+    return took;
+  }
+
+  /**
    * Pays the redeployed functions' cold starts without writing anything: a signed read of a record
    * that does not exist on each ingress, and one drain each. (The intent functions start on their
    * first intent, the anti-entropy functions on their first tick.)
+   *
+   * @throws RuntimeException if a read answers 5xx or a drain fails
    */
   private void warmUpWithoutWriting(Set<String> deployed) {
     List<CompletableFuture<Void>> all = new ArrayList<>();
     for (String cloud : deployed) {
       all.add(CompletableFuture.runAsync(() -> {
         try {
-          client(cloud).record("sandbox", "warmup-read-" + UUID.randomUUID());
+          HttpResponse<String> read = client(cloud).record("sandbox", "warmup-read-" + UUID.randomUUID());
+          if (read.statusCode() >= 500) {
+            throw new IllegalStateException(
+                cloud + "'s ingress answered " + read.statusCode() + " while warming up: " + read.body());
+          }
           cloud(cloud).drain();
         } catch (IOException e) {
           throw new UncheckedIOException(cloud + " did not answer while warming up", e);
