@@ -139,7 +139,7 @@ class AntiEntropyBootstrapIT {
           cloud, s.rounds(), s.skipped(), Sandbox.ROUNDS_IN_FLIGHT, s.failed());
     }
     // AND all three clouds answer the same bytes for all 500, and no intent was written meanwhile
-    Map<Ref, String> all = awaitIdentical(refs, Sandbox.CLOUDS, Duration.ofSeconds(30));
+    Map<Ref, String> all = awaitIdentical(refs, Sandbox.CLOUDS, Duration.ofMinutes(2));
     assertThat(all).isEqualTo(expected);
     sandbox.removeListener(anyDelivery);
     assertThat(writesSince.get()).as("intents delivered since gcp was wired").isZero();
