@@ -260,7 +260,7 @@ public final class IngressHandler {
       return Problem.of(503, "in-progress", "Duplicate in progress", "the same intent is being applied")
           .toResponse(Map.of(RETRY_AFTER, Long.toString(seconds)));
     }
-    return HttpResponse.json(200, new String(dev.syncline.core.IntentDelivery.outcomeJson(outcome.outcome()), StandardCharsets.UTF_8));
+    return HttpResponse.json(200, dev.syncline.core.IntentDelivery.outcomeJson(outcome.outcome()));
   }
 
   private HttpResponse getRecord(HttpRequest request, String subject) {
