@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
@@ -68,6 +69,9 @@ public final class OutboxDrain {
   private final RandomGenerator random;
   private final Executor sends;
 
+  /** How many records one {@link #drainPending} pass drains at a time, on the sends executor. */
+  public static final int RECORDS_AT_ONCE = 8;
+
   /** A drain that sends to one peer after another, on the calling thread (tests, the simulator). */
   public OutboxDrain(
       ReplicaConfig config,
@@ -85,7 +89,9 @@ public final class OutboxDrain {
   /**
    * A drain whose sends to a record's peers run on {@code sends}, so that one record reaches all
    * its peers in the time of the slowest rather than the sum; their outcomes are then recorded
-   * on the calling thread, in peer order, exactly as in the sequential drain.
+   * in peer order, exactly as in the sequential drain. A {@link #drainPending} pass drains up to
+   * {@value #RECORDS_AT_ONCE} records at a time on it too, so {@code sends} must not be a bounded
+   * pool smaller than that plus their sends (the replica's is a cached pool).
    */
   public OutboxDrain(
       ReplicaConfig config,
@@ -153,16 +159,28 @@ public final class OutboxDrain {
    */
   public Report drainPending(int limit) {
     Report total = Report.NOTHING;
+    // Records are independent (each drain ends in a conditional write of its own record), so up to
+    // RECORDS_AT_ONCE of them are drained at a time on the sends executor: a pass then takes the
+    // time of its slowest records rather than the sum of all. On a direct executor (tests, the
+    // simulator) each runs inline, in order.
+    Semaphore slots = new Semaphore(RECORDS_AT_ONCE);
+    List<CompletableFuture<Report>> running = new ArrayList<>();
     for (RecordKey key : records.withDueOutbox(clock.millis(), limit)) {
+      slots.acquireUninterruptibly();
+      CompletableFuture<Report> one;
       try {
-        total = total.plus(drain(key));
-      } catch (SynclineException e) {
-        // One record that cannot be drained now must not stop the others.
-        if (e.isTransient()) {
-          log.warn("drain of {} deferred: {}", key, e.kind());
-        } else {
-          log.error("drain of {} failed: {}", key, e.kind(), e);
-        }
+        one = CompletableFuture.supplyAsync(() -> drainQuietly(key), sends);
+      } catch (RuntimeException rejected) {
+        slots.release();
+        throw rejected;
+      }
+      running.add(one.whenComplete((r, e) -> slots.release()));
+    }
+    for (CompletableFuture<Report> one : running) {
+      try {
+        total = total.plus(one.join());
+      } catch (java.util.concurrent.CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e; // a bug, not a store or a peer failing
       }
     }
     int owing = records.withDueOutbox(Long.MAX_VALUE, limit).size();
@@ -174,6 +192,20 @@ public final class OutboxDrain {
     }
     return new Report(total.delivered(), total.retrying(), total.deadLettered(), owing, total.outboxAgeMillis(),
         total.feedPending(), total.feedAgeMillis());
+  }
+
+  /** One record's drain in a pass; one that cannot be drained now must not stop the others. */
+  private Report drainQuietly(RecordKey key) {
+    try {
+      return drain(key);
+    } catch (SynclineException e) {
+      if (e.isTransient()) {
+        log.warn("drain of {} deferred: {}", key, e.kind());
+      } else {
+        log.error("drain of {} failed: {}", key, e.kind(), e);
+      }
+      return Report.NOTHING;
+    }
   }
 
   private enum Result { CLEAR, RETRY }
@@ -264,7 +296,10 @@ public final class OutboxDrain {
         } else {
           // A 413 is retried, never dropped: each part fits the ingress, so it is the peer's store
           // that cannot take the merged record now; the max age bounds how long.
-          long next = now + backoff.delayMillis(entry.attempts() + 1, random);
+          long next;
+          synchronized (random) { // records of one pass are drained concurrently
+            next = now + backoff.delayMillis(entry.attempts() + 1, random);
+          }
           sent.put(entry.peer(), new Sent(entry, Result.RETRY, next));
           retrying++;
           if (delivery instanceof Delivery.Refused tooLarge) {

@@ -416,4 +416,44 @@ class OutboxDrainTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void drainPending_withAnExecutor_drainsRecordsAtOnce_butNoMoreThanItsLimit() {
+    // GIVEN twenty records that each owe the peer a change, and a peer that holds every send
+    // until RECORDS_AT_ONCE of them are in flight together
+    for (int i = 0; i < 20; i++) {
+      engine.applyIntent(IntentParser.parseStructured(Samples.intentJson("/apps/t", "i-" + i, "user/" + i,
+          "[{\"op\":\"set\",\"field\":\"email\",\"value\":\"a@b\"}]")));
+    }
+    java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.CyclicBarrier full = new java.util.concurrent.CyclicBarrier(OutboxDrain.RECORDS_AT_ONCE);
+    PeerClient holds = (peer, change) -> {
+      most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+      try {
+        // an explicit signal: only a drain with RECORDS_AT_ONCE records in flight passes it
+        full.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        return new Delivery.Delivered();
+      } catch (Exception e) {
+        return new Delivery.Retry("never had " + OutboxDrain.RECORDS_AT_ONCE + " records in flight: " + e);
+      } finally {
+        inFlight.decrementAndGet();
+      }
+    };
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();
+    try {
+      OutboxDrain parallel = new OutboxDrain(ReplicaConfig.of(AWS, List.of(GCP)), records, holds, deadLetters, time::get,
+          metrics, Backoff.standard(), Duration.ofDays(7), new SplittableRandom(7), pool);
+
+      // WHEN one pass drains them: 16 go in two full rounds; the last 4 never fill a round, so they wait
+      OutboxDrain.Report report = parallel.drainPending(16);
+
+      // THEN all sixteen were delivered, RECORDS_AT_ONCE at a time and never more
+      assertThat(report.delivered()).isEqualTo(16);
+      assertThat(most.get()).isEqualTo(OutboxDrain.RECORDS_AT_ONCE);
+      assertThat(records.withDueOutbox(Long.MAX_VALUE, 100)).hasSize(4);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
