@@ -70,7 +70,9 @@ import java.util.function.Function;
  *
  * <p>{@link Options#withExtension} runs every cloud with a Syncline extension deployed beside the
  * stock functions, in the shape each platform takes it ({@link Extension}); {@link #redeploy} ships
- * another extension, or none, to the running clouds.
+ * another extension, or none, to the running clouds. {@link Options#withSubscriber} has every cloud
+ * feed a change-feed subscriber through a TLS fault proxy of its own, which {@link #subscribe}
+ * points at the receiver.
  */
 public final class Sandbox implements AutoCloseable {
 
@@ -91,6 +93,9 @@ public final class Sandbox implements AutoCloseable {
   public static final Duration ANTI_ENTROPY_EVERY =
       Duration.ofMillis(Long.getLong("sandbox.antiEntropyEveryMs", Duration.ofMinutes(1).dividedBy(RetryPolicy.TIME_SCALE).toMillis()));
 
+  /** The path of a subscriber's URL on its links ({@link Options#withSubscriber}). */
+  public static final String FEED_PATH = "/feed";
+
   /** The most anti-entropy calls in flight per cloud; a tick beyond them is skipped. */
   public static final int ROUNDS_IN_FLIGHT = 3;
 
@@ -103,16 +108,20 @@ public final class Sandbox implements AutoCloseable {
    * @param joinLater the clouds it leaves out, to {@link #join} later
    * @param extension a Syncline extension that every cloud runs, deployed beside the stock functions
    *     in each cloud's shape ({@link Extension}), or none
+   * @param subscribers change-feed subscribers every cloud feeds ({@code SYNCLINE_SUBSCRIBERS}), by
+   *     name; each gets a signing secret of its own and, from each cloud, a TLS fault proxy that
+   *     {@link #subscribe} points at the receiver
    */
-  public record Options(Set<String> joinLater, Optional<Extension> extension) {
+  public record Options(Set<String> joinLater, Optional<Extension> extension, Set<String> subscribers) {
 
     /** All three clouds, wired to each other, running the stock functions alone. */
-    public static final Options ALL = new Options(Set.of(), Optional.empty());
+    public static final Options ALL = new Options(Set.of(), Optional.empty(), Set.of());
 
-    /** @throws IllegalArgumentException if a name is not a cloud, or no cloud would run */
+    /** @throws IllegalArgumentException if a name is not a cloud, or no cloud would run, or a subscriber's name is bad */
     public Options {
       joinLater = Set.copyOf(joinLater);
       java.util.Objects.requireNonNull(extension, "extension");
+      subscribers = Set.copyOf(subscribers);
       for (String cloud : joinLater) {
         if (!CLOUDS.contains(cloud)) {
           throw new IllegalArgumentException("unknown cloud " + cloud + " (known: " + CLOUDS + ")");
@@ -121,16 +130,28 @@ public final class Sandbox implements AutoCloseable {
       if (joinLater.size() == CLOUDS.size()) {
         throw new IllegalArgumentException("at least one cloud must run from the start");
       }
+      for (String name : subscribers) {
+        if (!name.matches("[a-z0-9-]{1,40}") || CLOUDS.contains(name) || REPLICAS.containsValue(name)) {
+          throw new IllegalArgumentException("a subscriber's name is [a-z0-9-]{1,40} and no cloud's or replica's, got " + name);
+        }
+      }
     }
 
     /** The other clouds run wired to each other; these join later ({@link #join}). */
     public static Options joinLater(String... clouds) {
-      return new Options(Set.of(clouds), Optional.empty());
+      return new Options(Set.of(clouds), Optional.empty(), Set.of());
     }
 
     /** These options, with {@code extension} on every cloud. */
     public Options withExtension(Extension extension) {
-      return new Options(joinLater, Optional.of(extension));
+      return new Options(joinLater, Optional.of(extension), subscribers);
+    }
+
+    /** These options, with every cloud feeding the subscriber {@code name} as well. */
+    public Options withSubscriber(String name) {
+      Set<String> all = new LinkedHashSet<>(subscribers);
+      all.add(name);
+      return new Options(joinLater, extension, all);
     }
   }
 
@@ -149,6 +170,8 @@ public final class Sandbox implements AutoCloseable {
   private final Layout layout;
   /** Each cloud's own inbound signing secret: peers and clients sign what they send it with it. */
   private final Map<String, String> secrets = new LinkedHashMap<>();
+  /** Each subscriber's signing secret: what every cloud signs the events it sends it with. */
+  private final Map<String, String> subscriberSecrets = new LinkedHashMap<>();
   private SandboxCa ca;
   private Emulators emulators;
   /** The clouds whose functions run now; a cloud being redeployed is missing for a moment. */
@@ -220,6 +243,9 @@ public final class Sandbox implements AutoCloseable {
     for (String cloud : CLOUDS) {
       secrets.put(cloud, newSecret());
     }
+    for (String subscriber : options.subscribers()) {
+      subscriberSecrets.put(subscriber, newSecret());
+    }
     ca = SandboxCa.create(layout.work().resolve("tls"));
     progress.printf("[sandbox] CA ready: %s%n", ca.caCertificate());
     emulators = Emulators.start(layout);
@@ -233,6 +259,11 @@ public final class Sandbox implements AutoCloseable {
         if (!to.equals(cloud)) {
           links.put(linkName(cloud, to), FaultProxy.start(linkName(cloud, to), ca.serverContext(), ++s, proxyEvents));
         }
+      }
+      for (String subscriber : options.subscribers()) {
+        // a link like the others (faults, stats, the control API), that reports to no listener:
+        // what crosses it is the feed, not replication
+        links.put(linkName(cloud, subscriber), FaultProxy.start(linkName(cloud, subscriber), ca.serverContext(), ++s, ProxyListener.NONE));
       }
     }
     for (String cloud : CLOUDS) {
@@ -299,6 +330,15 @@ public final class Sandbox implements AutoCloseable {
     all.addAll(peerSecrets);
     env.put("SYNCLINE_SECRETS", String.join(",", all));
     env.put("SYNCLINE_PEERS", String.join(",", peers));
+    if (!options.subscribers().isEmpty()) {
+      List<String> subscribers = new ArrayList<>();
+      for (String subscriber : options.subscribers()) {
+        subscribers.add(subscriber + "=" + links.get(linkName(cloud, subscriber)).url() + FEED_PATH);
+        all.add(subscriber + "=" + subscriberSecrets.get(subscriber));
+      }
+      env.put("SYNCLINE_SUBSCRIBERS", String.join(",", subscribers));
+      env.put("SYNCLINE_SECRETS", String.join(",", all));
+    }
     // the outbox backoff on the sandbox's clock: 1 s and 60 s divided by TIME_SCALE
     env.put("SYNCLINE_OUTBOX_RETRY_BASE", Duration.ofSeconds(1).dividedBy(RetryPolicy.TIME_SCALE).toString());
     env.put("SYNCLINE_OUTBOX_RETRY_CAP", Duration.ofSeconds(60).dividedBy(RetryPolicy.TIME_SCALE).toString());
@@ -720,6 +760,23 @@ public final class Sandbox implements AutoCloseable {
   /** A cloud's own inbound signing secret: what requests to its ingress are signed with. */
   public String secret(String cloud) {
     return require(secrets, cloud);
+  }
+
+  /** A subscriber's signing secret ({@link Options#withSubscriber}): verify what it receives with it. */
+  public String subscriberSecret(String subscriber) {
+    return require(subscriberSecrets, subscriber);
+  }
+
+  /**
+   * Points every cloud's link to {@code subscriber} at {@code plainHttpTarget}, where the receiver
+   * listens; the clouds post to {@code https://<link>}{@value #FEED_PATH}. Until then the links
+   * answer 503 and the clouds retry.
+   */
+  public void subscribe(String subscriber, URI plainHttpTarget) {
+    require(subscriberSecrets, subscriber);
+    for (String cloud : CLOUDS) {
+      links.get(linkName(cloud, subscriber)).target(plainHttpTarget);
+    }
   }
 
   /** Every dead letter in a cloud's own dead-letter table (not the buses'). */

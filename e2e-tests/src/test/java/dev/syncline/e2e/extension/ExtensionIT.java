@@ -1,5 +1,6 @@
 package dev.syncline.e2e.extension;
 
+import static dev.syncline.e2e.sandbox.Intents.add;
 import static dev.syncline.e2e.sandbox.Intents.incr;
 import static dev.syncline.e2e.sandbox.Intents.ops;
 import static dev.syncline.e2e.sandbox.Intents.set;
@@ -10,8 +11,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.syncline.core.event.FeedEvents;
 import dev.syncline.core.extension.SynclineExtension;
 import dev.syncline.e2e.SharedSandbox;
+import dev.syncline.e2e.feed.FeedReceiver;
 import dev.syncline.e2e.net.Http;
 import dev.syncline.e2e.net.LinkFaults;
 import dev.syncline.e2e.report.Convergence;
@@ -32,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -47,8 +51,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The worked example, {@code examples/first-extension}, deployed on all three clouds as DevOps
  * ships it (a Lambda layer on AWS, {@code lib/} of the Azure app package and of the GCP deploy
  * folder), with the stock functions, handler strings and entry points: its schema is enforced and
- * its conflict handler resolves the same way everywhere; then an extension that throws while it is
- * built fails the functions with an error that names it.
+ * its conflict handler resolves the same way everywhere; every cloud's change feed reaches a
+ * subscriber written with the Standard Webhooks and CloudEvents SDKs for JavaScript ({@link
+ * FeedReceiver}), through links that drop a fifth of requests; then an extension that throws while
+ * it is built fails the functions with an error that names it.
  *
  * <p>It runs a sandbox of its own, after closing the shared one, as the per-cloud ITs do (it sorts
  * among them, after every class that shares the sandbox).
@@ -59,17 +65,27 @@ class ExtensionIT {
   private static final Duration APPLY = Duration.ofSeconds(30);
   private static final Duration CONVERGE = Duration.ofMinutes(2);
 
+  /** The change-feed subscriber every cloud feeds. */
+  private static final String SUBSCRIBER = "shop-feed";
+
   private static Sandbox sandbox;
+  private static FeedReceiver receiver;
 
   @BeforeAll
   static void startWithTheExample() {
     SharedSandbox.close();
     sandbox = Sandbox.start(Long.getLong("sandbox.seed", 11L), System.out,
-        Sandbox.Options.ALL.withExtension(Extension.example(Layout.detect())));
+        Sandbox.Options.ALL.withExtension(Extension.example(Layout.detect())).withSubscriber(SUBSCRIBER));
+    receiver = FeedReceiver.start(Path.of(System.getProperty("syncline.outsideClient.dir", "scripts/outside-client")),
+        sandbox.subscriberSecret(SUBSCRIBER), System.out);
+    sandbox.subscribe(SUBSCRIBER, receiver.url());
   }
 
   @AfterAll
   static void stop() {
+    if (receiver != null) {
+      receiver.close();
+    }
     if (sandbox != null) {
       sandbox.close();
     }
@@ -134,6 +150,94 @@ class ExtensionIT {
 
   @Test
   @Order(3)
+  void aSubscriberVerifiesAndReceivesEveryRecordsFinalView_andEveryConflict_fromEveryCloud_whileItsLinksDropAFifth()
+      throws IOException, InterruptedException {
+    // GIVEN every cloud's link to the receiver drops a fifth of requests (half of them before the
+    // receiver sees them, half after it has answered)
+    for (String cloud : Sandbox.CLOUDS) {
+      sandbox.faults(cloud, SUBSCRIBER, LinkFaults.NONE.withDrop(0.2));
+    }
+    // WHEN each cloud adds its own tag to, and counts one into the stock of, each of six products
+    List<Ref> products = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      products.add(fresh());
+    }
+    for (Ref product : products) {
+      for (String cloud : Sandbox.CLOUDS) {
+        sandbox.publishAndAwait(cloud, write(id(), product.toString(), ops(add("tags", cloud), incr("stock", 1))), APPLY);
+      }
+    }
+    // AND, while no cloud reaches another, AWS and Azure name three more products differently (a
+    // conflict the example leaves alone: it resolves prices only), and then the links heal
+    List<Ref> disputed = List.of(fresh(), fresh(), fresh());
+    setBetweenClouds(LinkFaults.partitioned());
+    for (Ref product : disputed) {
+      sandbox.publishAndAwait("aws", write(id(), product.toString(), ops(set("name", "aws-" + product.id()))), APPLY);
+      sandbox.publishAndAwait("azure", write(id(), product.toString(), ops(set("name", "azure-" + product.id()))), APPLY);
+    }
+    setBetweenClouds(LinkFaults.NONE);
+
+    // THEN, once the clouds agree, every cloud's feed ends, for every record, with the view every
+    // cloud serves ...
+    Map<Ref, JsonNode> finals = new java.util.LinkedHashMap<>();
+    for (Ref product : concat(products, disputed)) {
+      finals.put(product, converged(product));
+    }
+    await().atMost(CONVERGE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+      for (String cloud : Sandbox.CLOUDS) {
+        for (Map.Entry<Ref, JsonNode> f : finals.entrySet()) {
+          assertThat(lastView(Sandbox.REPLICAS.get(cloud), f.getKey()))
+              .as(cloud + "'s last feed event for " + f.getKey()).isEqualTo(f.getValue());
+        }
+      }
+    });
+    // ... and that view holds what the buses acknowledged: every cloud's tag and its one count
+    for (Ref product : products) {
+      JsonNode fields = finals.get(product).path("fields");
+      assertThat(fields.path("stock").asLong()).as(product + " stock").isEqualTo(3);
+      List<String> tags = new ArrayList<>();
+      fields.path("tags").forEach(t -> tags.add(t.asText()));
+      assertThat(tags).as(product + " tags").containsExactlyInAnyOrderElementsOf(Sandbox.CLOUDS);
+    }
+    // AND every cloud sent a conflict event for each disputed name, with both names
+    for (String cloud : Sandbox.CLOUDS) {
+      for (Ref product : disputed) {
+        List<Set<String>> conflicts = receiver.received().stream()
+            .filter(r -> r.type().equals("dev.syncline.record.conflict.v1"))
+            .filter(r -> r.replica().equals(Sandbox.REPLICAS.get(cloud)) && r.subject().equals(product.toString()))
+            .filter(r -> r.data().path("field").asText().equals("name"))
+            .map(r -> {
+              Set<String> values = new java.util.TreeSet<>();
+              r.data().path("values").forEach(v -> values.add(v.asText()));
+              return values;
+            })
+            .toList();
+        assertThat(conflicts).as(cloud + "'s conflict events for " + product)
+            .isNotEmpty()
+            .allMatch(v -> v.equals(Set.of("aws-" + product.id(), "azure-" + product.id())));
+      }
+    }
+    // AND the links did drop deliveries, which the clouds sent again; the receiver refused nothing
+    // the clouds sent, and every cloud made the webhook handshake
+    long dropped = Sandbox.CLOUDS.stream().mapToLong(c -> sandbox.link(c, SUBSCRIBER).stats().dropped()).sum();
+    assertThat(dropped).as("deliveries the links to the receiver dropped").isPositive();
+    assertThat(receiver.rejected()).as("requests the receiver refused").isEmpty();
+    assertThat(receiver.handshakes()).containsAll(Sandbox.REPLICAS.values());
+
+    // AND the receiver does check signatures: the same bytes as a real delivery, signed with
+    // another key, are refused, through the same TLS link
+    sandbox.faults("aws", SUBSCRIBER, LinkFaults.NONE);
+    int before = receiver.received().size();
+    java.net.http.HttpResponse<String> forged = postForged(sandbox.link("aws", SUBSCRIBER).url());
+    assertThat(forged.statusCode()).as(forged.body()).isEqualTo(401);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !receiver.rejected().isEmpty());
+    assertThat(receiver.received()).hasSize(before);
+    System.out.printf("[extension-it] feed: %d events received, %d deliveries dropped by the links%n",
+        receiver.received().size(), dropped);
+  }
+
+  @Test
+  @Order(4)
   void anExtensionThatThrowsWhileItIsBuiltFailsTheFunctions_withAnErrorNamingIt() throws IOException {
     // GIVEN a jar whose extension throws in its constructor
     Extension throwing = Extension.of(throwingJar());
@@ -157,6 +261,58 @@ class ExtensionIT {
   }
 
   // ---- helpers --------------------------------------------------------------------------------
+
+  /** The data of the last updated event (by the record's version at that replica) {@code replica} sent for {@code ref}. */
+  private static JsonNode lastView(String replica, Ref ref) {
+    return receiver.received().stream()
+        .filter(r -> r.type().equals(FeedEvents.UPDATED_TYPE))
+        .filter(r -> r.replica().equals(replica) && ref.toString().equals(r.subject()))
+        .max(java.util.Comparator.comparingLong(FeedReceiver.Received::sequence))
+        .map(FeedReceiver.Received::data)
+        .orElse(null);
+  }
+
+  /** Sets the faults of all six links between clouds, leaving the links to the subscriber alone. */
+  private static void setBetweenClouds(LinkFaults faults) {
+    for (String from : Sandbox.CLOUDS) {
+      for (String to : Sandbox.CLOUDS) {
+        if (!from.equals(to)) {
+          sandbox.faults(from, to, faults);
+        }
+      }
+    }
+  }
+
+  /** An updated event shaped as the clouds send it, signed with a key that is not the subscriber's. */
+  private static java.net.http.HttpResponse<String> postForged(java.net.URI link) throws IOException, InterruptedException {
+    String id = "aws-us-east-1:product/forged@1";
+    byte[] body = Http.JSON.writeValueAsBytes(Http.JSON.createObjectNode()
+        .put("specversion", "1.0").put("id", id).put("type", FeedEvents.UPDATED_TYPE)
+        .put("source", "/syncline/replicas/aws-us-east-1").put("subject", "product/forged")
+        .put("datacontenttype", "application/json")
+        .set("data", Http.JSON.createObjectNode().putObject("fields").put("price", new BigDecimal("0.01"))));
+    long now = Instant.now().getEpochSecond();
+    String signature = dev.syncline.core.http.WebhookSignature.sign(otherKey(), id, now, body);
+    java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(link.resolve(Sandbox.FEED_PATH))
+        .header("Content-Type", "application/cloudevents+json")
+        .header("webhook-id", id)
+        .header("webhook-timestamp", Long.toString(now))
+        .header("webhook-signature", signature)
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body))
+        .build();
+    return java.net.http.HttpClient.newBuilder().sslContext(sandbox.ca().clientContext()).build()
+        .send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String otherKey() {
+    return "whsec_" + java.util.Base64.getEncoder().encodeToString(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static <T> List<T> concat(List<T> a, List<T> b) {
+    List<T> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
 
   /**
    * The dead letter of intent {@code eventId} in {@code cloud}'s own dead-letter table, as its
