@@ -175,12 +175,23 @@ public final class OutboxDrain {
         throw rejected;
       }
       running.add(one.whenComplete((r, e) -> slots.release()));
+      if (one.isCompletedExceptionally()) {
+        break; // it ran inline and failed: stop here, as a pass on one thread stops
+      }
     }
     for (CompletableFuture<Report> one : running) {
       try {
         total = total.plus(one.join());
       } catch (java.util.concurrent.CompletionException e) {
-        throw e.getCause() instanceof RuntimeException r ? r : e; // a bug, not a store or a peer failing
+        // not a store or a peer failing (drainQuietly keeps those to their record): a bug, or the
+        // process going down; the records still running finish first
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        if (e.getCause() instanceof Error err) {
+          throw err;
+        }
+        throw e;
       }
     }
     int owing = records.withDueOutbox(Long.MAX_VALUE, limit).size();
