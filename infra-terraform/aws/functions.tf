@@ -317,9 +317,9 @@ resource "aws_lambda_function" "ingress" {
   depends_on = [aws_iam_role_policy.fn]
 }
 
-# Invoked every minute by EventBridge Scheduler; drains up to 500 records per pass, one record
-# after another (each record's peers in parallel), so a pass against an unreachable peer can
-# take minutes: 300 s bounds it.
+# Invoked every minute by EventBridge Scheduler; drains up to 500 records per pass, 8 at a time
+# (each record's peers in parallel), so a pass against an unreachable peer (up to 12 s per
+# record) can take minutes: 300 s bounds it, and the next pass takes what is left.
 #
 # Reserved concurrency 1: overlapping passes would be safe (every write is conditional on the
 # record's version and peers merge idempotently), but they would pick the same due records, send

@@ -35,7 +35,8 @@ const server = createServer((req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
-    const body = Buffer.concat(chunks).toString('utf8');
+    const raw = Buffer.concat(chunks);
+    const body = raw.toString('utf8');
     if (req.method === 'OPTIONS') {
       // the CloudEvents webhook handshake: allow the sender that names itself
       const origin = req.headers['webhook-request-origin'];
@@ -50,7 +51,7 @@ const server = createServer((req, res) => {
     }
     const webhookId = req.headers['webhook-id'] ?? null;
     try {
-      webhook.verify(body, req.headers);
+      webhook.verify(raw, req.headers); // the bytes as they came, not a re-encoded string
     } catch (e) {
       print({ rejected: `signature: ${e.message}`, webhookId });
       problem(res, 401, 'Unauthorized', 'the Standard Webhooks signature does not verify');

@@ -186,8 +186,11 @@ public final class Replica {
     }
 
     /**
-     * Where a record's sends to its peers run; default: a shared pool, so they run in parallel.
-     * The simulator passes {@code Runnable::run} to stay on one thread.
+     * Where a record's sends to its peers run, and the records of a drain pass ({@link
+     * OutboxDrain#RECORDS_AT_ONCE} at a time); default: a shared cached pool, so they run in
+     * parallel. A record's drain waits on sends it queues here, so a bounded pool must have room
+     * for {@code RECORDS_AT_ONCE} drains and their sends, or a pass can wait forever. The simulator
+     * passes {@code Runnable::run} to stay on one thread.
      */
     public Builder sends(Executor sends) {
       this.sends = sends;

@@ -28,12 +28,24 @@ import java.util.concurrent.locks.LockSupport;
  * one cloud sees; "every replica" counts the three feeds.
  *
  * <p>Each cloud's feed leaves on its scheduled drain pass (the sandbox's 0.6 s, a minute on the
- * platforms), never on the intent's own call: so the lag here is mostly that period.
+ * platforms), never on the intent's own call, so that period is the floor. Above it the lag is the
+ * drains' backlog: each feed event costs a record read, a signed HTTPS request and a conditional
+ * write, on the same two cores as everything else. An intent's publication time is the time it
+ * was due on the schedule, so a publisher that falls behind adds to the lag rather than hiding it;
+ * the first intents also pay for each drain's first connection to the receiver.
  */
 public final class FeedLagRun {
 
   /** What to run: intents per second, for how long, the share of feed requests each link drops, the seed. */
-  public record Options(int perSecond, int seconds, double drop, long seed) {}
+  public record Options(int perSecond, int seconds, double drop, long seed) {
+    /** @throws IllegalArgumentException unless the rate and duration are positive and the drop a share */
+    public Options {
+      if (perSecond < 1 || seconds < 1 || !(drop >= 0 && drop < 1)) {
+        throw new IllegalArgumentException("feed.rate and feed.seconds are at least 1 and feed.drop is in [0, 1), got "
+            + perSecond + ", " + seconds + ", " + drop);
+      }
+    }
+  }
 
   /**
    * The outcome, in milliseconds.
@@ -84,7 +96,7 @@ public final class FeedLagRun {
       String cloud = Sandbox.CLOUDS.get(n % 3);
       String subject = "feedlag/" + run + "-" + n;
       originOf.put(subject, Sandbox.REPLICAS.get(cloud));
-      publishedAt.put(subject, System.nanoTime());
+      publishedAt.put(subject, due);
       sandbox.publish(cloud, write("feedlag-" + run + "-" + n, subject, ops(set("n", Integer.toString(n)))));
     }
     out.printf("[feed-lag] published %d in %.1f s; waiting up to %d s for every feed%n",

@@ -260,10 +260,16 @@ public final class Sandbox implements AutoCloseable {
           links.put(linkName(cloud, to), FaultProxy.start(linkName(cloud, to), ca.serverContext(), ++s, proxyEvents));
         }
       }
-      for (String subscriber : options.subscribers()) {
+    }
+    // after the others, with seeds of their own, so the links between clouds draw the same faults
+    // with or without subscribers; in name order, so that the seeds do not depend on a set's order
+    long subscriberSeed = seed + 1_000;
+    for (String subscriber : new java.util.TreeSet<>(options.subscribers())) {
+      for (String cloud : CLOUDS) {
         // a link like the others (faults, stats, the control API), that reports to no listener:
         // what crosses it is the feed, not replication
-        links.put(linkName(cloud, subscriber), FaultProxy.start(linkName(cloud, subscriber), ca.serverContext(), ++s, ProxyListener.NONE));
+        links.put(linkName(cloud, subscriber),
+            FaultProxy.start(linkName(cloud, subscriber), ca.serverContext(), ++subscriberSeed, ProxyListener.NONE));
       }
     }
     for (String cloud : CLOUDS) {

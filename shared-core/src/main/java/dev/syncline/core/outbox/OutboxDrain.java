@@ -67,6 +67,7 @@ public final class OutboxDrain {
   private final Backoff backoff;
   private final Duration maxAge;
   private final RandomGenerator random;
+  private final Object jitterLock = new Object();
   private final Executor sends;
 
   /** How many records one {@link #drainPending} pass drains at a time, on the sends executor. */
@@ -164,35 +165,55 @@ public final class OutboxDrain {
     // time of its slowest records rather than the sum of all. On a direct executor (tests, the
     // simulator) each runs inline, in order.
     Semaphore slots = new Semaphore(RECORDS_AT_ONCE);
+    java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
     List<CompletableFuture<Report>> running = new ArrayList<>();
     for (RecordKey key : records.withDueOutbox(clock.millis(), limit)) {
       slots.acquireUninterruptibly();
+      if (failed.get()) {
+        slots.release();
+        break; // a record's drain failed past drainQuietly: start no more, as a pass on one thread stops
+      }
       CompletableFuture<Report> one;
       try {
         one = CompletableFuture.supplyAsync(() -> drainQuietly(key), sends);
       } catch (RuntimeException rejected) {
         slots.release();
-        throw rejected;
+        failed.set(true);
+        running.add(CompletableFuture.failedFuture(rejected));
+        break;
       }
-      running.add(one.whenComplete((r, e) -> slots.release()));
-      if (one.isCompletedExceptionally()) {
-        break; // it ran inline and failed: stop here, as a pass on one thread stops
-      }
+      running.add(one.whenComplete((r, e) -> {
+        if (e != null) {
+          failed.set(true);
+        }
+        slots.release();
+      }));
     }
+    // Every record started is waited for, so that no drain outlives the pass (on Lambda, a thread
+    // still running when the invocation ends is frozen and would resume inside the next one).
+    Throwable failure = null;
     for (CompletableFuture<Report> one : running) {
       try {
         total = total.plus(one.join());
       } catch (java.util.concurrent.CompletionException e) {
         // not a store or a peer failing (drainQuietly keeps those to their record): a bug, or the
-        // process going down; the records still running finish first
-        if (e.getCause() instanceof RuntimeException r) {
-          throw r;
+        // process going down
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        if (failure == null) {
+          failure = cause;
+        } else if (failure != cause) {
+          failure.addSuppressed(cause);
         }
-        if (e.getCause() instanceof Error err) {
-          throw err;
-        }
-        throw e;
       }
+    }
+    if (failure instanceof RuntimeException r) {
+      throw r;
+    }
+    if (failure instanceof Error err) {
+      throw err;
+    }
+    if (failure != null) {
+      throw new IllegalStateException(failure);
     }
     int owing = records.withDueOutbox(Long.MAX_VALUE, limit).size();
     metrics.outboxDepth(owing);
@@ -308,7 +329,7 @@ public final class OutboxDrain {
           // A 413 is retried, never dropped: each part fits the ingress, so it is the peer's store
           // that cannot take the merged record now; the max age bounds how long.
           long next;
-          synchronized (random) { // records of one pass are drained concurrently
+          synchronized (jitterLock) { // records of one pass are drained concurrently
             next = now + backoff.delayMillis(entry.attempts() + 1, random);
           }
           sent.put(entry.peer(), new Sent(entry, Result.RETRY, next));

@@ -445,13 +445,75 @@ class OutboxDrainTest {
       OutboxDrain parallel = new OutboxDrain(ReplicaConfig.of(AWS, List.of(GCP)), records, holds, deadLetters, time::get,
           metrics, Backoff.standard(), Duration.ofDays(7), new SplittableRandom(7), pool);
 
-      // WHEN one pass drains them: 16 go in two full rounds; the last 4 never fill a round, so they wait
+      // WHEN one pass drains sixteen of them (its limit): two full rounds
       OutboxDrain.Report report = parallel.drainPending(16);
 
       // THEN all sixteen were delivered, RECORDS_AT_ONCE at a time and never more
       assertThat(report.delivered()).isEqualTo(16);
       assertThat(most.get()).isEqualTo(OutboxDrain.RECORDS_AT_ONCE);
       assertThat(records.withDueOutbox(Long.MAX_VALUE, 100)).hasSize(4);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void drainPending_withAnExecutor_waitsForEveryRecordItStarted_beforeItRethrowsOneThatFailedUnexpectedly() {
+    // GIVEN eight records owing the peer, which refuses them all, and a dead-letter sink that
+    // fails (not a Syncline failure: a bug) for one of them, while the other seven are still
+    // in flight
+    for (int i = 0; i < 8; i++) {
+      engine.applyIntent(IntentParser.parseStructured(Samples.intentJson("/apps/t", "i-" + i, "user/" + i,
+          "[{\"op\":\"set\",\"field\":\"email\",\"value\":\"a@b\"}]")));
+    }
+    java.util.concurrent.CountDownLatch allSending = new java.util.concurrent.CountDownLatch(8);
+    PeerClient refuses = (peer, change) -> {
+      allSending.countDown();
+      try {
+        allSending.await(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return new Delivery.Refused(400, "no");
+    };
+    java.util.concurrent.atomic.AtomicInteger lettered = new java.util.concurrent.atomic.AtomicInteger();
+    // the first record the pass takes: a pass that returned at its first failure would return at once
+    String failing = records.withDueOutbox(Long.MAX_VALUE, 8).get(0).subject();
+    dev.syncline.core.port.DeadLetterSink failsOnce = new dev.syncline.core.port.DeadLetterSink() {
+      @Override
+      public void accept(dev.syncline.core.port.DeadLetter letter) {
+        if (letter.subject().equals(failing)) {
+          throw new IllegalStateException("the sink is broken");
+        }
+        try {
+          Thread.sleep(200); // the others end well after the failure
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        lettered.incrementAndGet();
+      }
+
+      @Override
+      public List<dev.syncline.core.port.StoredDeadLetter> list(int limit) {
+        return List.of();
+      }
+
+      @Override
+      public java.util.Optional<dev.syncline.core.port.StoredDeadLetter> get(String id) {
+        return java.util.Optional.empty();
+      }
+    };
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();
+    try {
+      OutboxDrain drainer = new OutboxDrain(ReplicaConfig.of(AWS, List.of(GCP)), records, refuses, failsOnce, time::get,
+          metrics, Backoff.standard(), Duration.ofDays(7), new SplittableRandom(7), pool);
+
+      // WHEN a pass drains them
+      // THEN the failure comes out as it was thrown, and only after the seven others had ended
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> drainer.drainPending(8))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("the sink is broken");
+      assertThat(lettered.get()).as("records dead-lettered before the pass returned").isEqualTo(7);
     } finally {
       pool.shutdownNow();
     }
