@@ -108,7 +108,7 @@ public final class IntentDelivery {
     if (outcome instanceof ApplyOutcome.Duplicate) {
       return Result.DUPLICATE;
     }
-    drain.forwardNow(intent.key());
+    forwardNow(intent);
     return Result.APPLIED;
   }
 
@@ -122,6 +122,14 @@ public final class IntentDelivery {
    */
   public int sweepExpired(int limit) {
     return engine.sweepExpiredDedupe(limit);
+  }
+
+  private void forwardNow(WriteIntent intent) {
+    try {
+      drain.drainToPeers(intent.key());
+    } catch (SynclineException e) {
+      log.warn("forwarding {} deferred to the scheduled drain: {}", intent.key(), e.kind());
+    }
   }
 
   private Result deadLetter(String subject, String id, String reason, byte[] original) {

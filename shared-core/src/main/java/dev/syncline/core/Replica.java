@@ -284,7 +284,6 @@ public final class Replica {
       AntiEntropy repair = new AntiEntropy(engine, records, client, clock, metrics, antiEntropy, sends);
       IngressHandler ingress = IngressHandler.builder(engine, verifier)
           .antiEntropy(repair)
-          .forwardIntents(drain)
           .deadLetters(new DeadLetterReplay(engine, drain, deadLetters, client, clock, metrics))
           .build();
       return new Replica(new IntentDelivery(engine, drain, deadLetters, metrics), ingress, drain, repair);

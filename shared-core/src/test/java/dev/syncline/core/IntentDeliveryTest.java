@@ -29,31 +29,6 @@ class IntentDeliveryTest {
   }
 
   @Test
-  void anIntentPostedOnTheSignedIngress_isForwardedAtOnce_asOneFromTheBusIs() {
-    // GIVEN AWS's ingress, wired as a replica wires it, and an intent signed with its secret
-    String secret = "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
-    dev.syncline.core.http.IngressHandler ingress = dev.syncline.core.http.IngressHandler
-        .builder(aws.engine, new dev.syncline.core.http.WebhookVerifier(java.util.List.of(secret), time::get))
-        .forwardIntents(aws.drain)
-        .build();
-    byte[] body = Samples.intentJson("/apps/t", "i-ingress", "user/7", "[{\"op\":\"set\",\"field\":\"email\",\"value\":\"a@b\"}]");
-    long seconds = time.get() / 1000;
-    java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
-    headers.put("content-type", "application/cloudevents+json");
-    headers.put("webhook-id", "i-ingress");
-    headers.put("webhook-timestamp", Long.toString(seconds));
-    headers.put("webhook-signature", dev.syncline.core.http.WebhookSignature.sign(secret, "i-ingress", seconds, body));
-
-    // WHEN it is posted, and no drain runs
-    dev.syncline.core.http.HttpResponse answer = ingress.handle(new dev.syncline.core.http.HttpRequest("POST", "/events", headers, body));
-
-    // THEN it was applied, Google Cloud holds it already, and AWS owes nothing
-    assertThat(answer.status()).as(new String(answer.body(), StandardCharsets.UTF_8)).isEqualTo(200);
-    assertThat(mesh.get("gcp-us-east4").engine.view(new RecordKey("user", "7"))).isPresent();
-    assertThat(aws.records.withDueOutbox(Long.MAX_VALUE, 10)).isEmpty();
-  }
-
-  @Test
   void deliver_carriesAValueNestedToTheLimit_throughTheStoreAndTheWire_andDeadLettersOneLevelMore() {
     String deepest = "[".repeat(JsonValue.MAX_DEPTH) + "1.50" + "]".repeat(JsonValue.MAX_DEPTH);
     String tooDeep = "{\"a\":" + deepest + "}";

@@ -11,7 +11,6 @@ import dev.syncline.core.event.IntentParser;
 import dev.syncline.core.event.ViewCodec;
 import dev.syncline.core.event.WriteIntent;
 import dev.syncline.core.http.WebhookVerifier.Verification;
-import dev.syncline.core.outbox.OutboxDrain;
 import dev.syncline.core.port.Peer;
 import dev.syncline.core.repair.AntiEntropy;
 import dev.syncline.core.repair.DeadLetterReplay;
@@ -81,7 +80,6 @@ public final class IngressHandler {
   private final Semaphore inFlight;
   private final AntiEntropy antiEntropy;
   private final DeadLetterReplay deadLetters;
-  private final OutboxDrain forwarder;
 
   /** A handler allowing {@value #DEFAULT_MAX_IN_FLIGHT} requests in flight. */
   public IngressHandler(SyncEngine engine, WebhookVerifier verifier) {
@@ -107,7 +105,6 @@ public final class IngressHandler {
     this.inFlight = new Semaphore(b.maxInFlight);
     this.antiEntropy = b.antiEntropy;
     this.deadLetters = b.deadLetters;
-    this.forwarder = b.forwarder;
   }
 
   /**
@@ -125,7 +122,6 @@ public final class IngressHandler {
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
     private AntiEntropy antiEntropy;
     private DeadLetterReplay deadLetters;
-    private OutboxDrain forwarder;
 
     private Builder(SyncEngine engine, WebhookVerifier verifier) {
       this.engine = engine;
@@ -147,15 +143,6 @@ public final class IngressHandler {
     /** Serves the dead-letter routes; without it they answer 404. */
     public Builder deadLetters(DeadLetterReplay deadLetters) {
       this.deadLetters = deadLetters;
-      return this;
-    }
-
-    /**
-     * Forwards an intent applied through {@code POST /events} to the peers at once, as an intent
-     * from the bus is ({@link OutboxDrain#forwardNow}); without it, it waits for the scheduled drain.
-     */
-    public Builder forwardIntents(OutboxDrain drain) {
-      this.forwarder = drain;
       return this;
     }
 
@@ -256,13 +243,7 @@ public final class IngressHandler {
         };
       case WriteIntent.TYPE:
         WriteIntent intent = IntentParser.parse(event);
-        return () -> {
-          ApplyOutcome outcome = engine.applyIntent(intent);
-          if (forwarder != null && outcome instanceof ApplyOutcome.Applied) {
-            forwarder.forwardNow(intent.key());
-          }
-          return outcome;
-        };
+        return () -> engine.applyIntent(intent);
       default:
         throw SynclineException.malformed("type must be " + ChangeEvents.TYPE + " or " + WriteIntent.TYPE);
     }

@@ -271,19 +271,6 @@ public final class OutboxDrain {
     return drain(key, false);
   }
 
-  /**
-   * Forwards what one record owes its peers now, after an intent was applied to it, whichever way
-   * the intent came (a bus, or the signed ingress): a failure leaves it to the scheduled drain,
-   * since the entry stays in the outbox.
-   */
-  public void forwardNow(RecordKey key) {
-    try {
-      drainToPeers(key);
-    } catch (SynclineException e) {
-      log.warn("forwarding {} deferred to the scheduled drain: {}", key, e.kind());
-    }
-  }
-
   private Report drain(RecordKey key, boolean subscribersToo) {
     Optional<Versioned> loaded = records.load(key);
     if (loaded.isEmpty() || loaded.get().record().outbox().isEmpty()) {
