@@ -26,6 +26,9 @@ import dev.syncline.e2e.sandbox.Sandbox;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -246,7 +249,7 @@ class ExtensionIT {
     // AND the receiver does check signatures: an event shaped as the clouds send it, signed with
     // another key, is refused through the same TLS link, and never recorded
     sandbox.faults("aws", SUBSCRIBER, LinkFaults.NONE);
-    java.net.http.HttpResponse<String> forged = postForged(sandbox.link("aws", SUBSCRIBER).url());
+    HttpResponse<String> forged = postForged(sandbox.link("aws", SUBSCRIBER).url());
     assertThat(forged.statusCode()).as(forged.body()).isEqualTo(401);
     await().atMost(Duration.ofSeconds(10)).until(() -> receiver.rejected().stream().anyMatch(r -> r.contains(FORGED_ID)));
     assertThat(receiver.received()).noneMatch(r -> r.id().equals(FORGED_ID));
@@ -305,7 +308,7 @@ class ExtensionIT {
   }
 
   /** An updated event shaped as the clouds send it, signed with a key that is not the subscriber's. */
-  private static java.net.http.HttpResponse<String> postForged(java.net.URI link) throws IOException, InterruptedException {
+  private static HttpResponse<String> postForged(java.net.URI link) throws IOException, InterruptedException {
     String id = FORGED_ID;
     byte[] body = Http.JSON.writeValueAsBytes(Http.JSON.createObjectNode()
         .put("specversion", "1.0").put("id", id).put("type", FeedEvents.UPDATED_TYPE)
@@ -314,15 +317,15 @@ class ExtensionIT {
         .set("data", Http.JSON.createObjectNode().putObject("fields").put("price", new BigDecimal("0.01"))));
     long now = Instant.now().getEpochSecond();
     String signature = dev.syncline.core.http.WebhookSignature.sign(otherKey(), id, now, body);
-    java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(link.resolve(Sandbox.FEED_PATH))
+    HttpRequest request = HttpRequest.newBuilder(link.resolve(Sandbox.FEED_PATH))
         .header("Content-Type", "application/cloudevents+json")
         .header("webhook-id", id)
         .header("webhook-timestamp", Long.toString(now))
         .header("webhook-signature", signature)
-        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
         .build();
-    return java.net.http.HttpClient.newBuilder().sslContext(sandbox.ca().clientContext()).build()
-        .send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newBuilder().sslContext(sandbox.ca().clientContext()).build()
+        .send(request, HttpResponse.BodyHandlers.ofString());
   }
 
   private static String otherKey() {

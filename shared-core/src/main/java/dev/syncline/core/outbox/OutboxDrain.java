@@ -32,8 +32,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
@@ -165,7 +167,7 @@ public final class OutboxDrain {
     // time of its slowest records rather than the sum of all. On a direct executor (tests, the
     // simulator) each runs inline, in order.
     Semaphore slots = new Semaphore(RECORDS_AT_ONCE);
-    java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean failed = new AtomicBoolean();
     List<CompletableFuture<Report>> running = new ArrayList<>();
     for (RecordKey key : records.withDueOutbox(clock.millis(), limit)) {
       slots.acquireUninterruptibly();
@@ -195,7 +197,7 @@ public final class OutboxDrain {
     for (CompletableFuture<Report> one : running) {
       try {
         total = total.plus(one.join());
-      } catch (java.util.concurrent.CompletionException e) {
+      } catch (CompletionException e) {
         // not a store or a peer failing (drainQuietly keeps those to their record): a bug, or the
         // process going down
         Throwable cause = e.getCause() == null ? e : e.getCause();
